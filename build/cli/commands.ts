@@ -1,0 +1,35 @@
+import { build } from './commands/build.ts';
+import { generate } from './commands/generate.ts';
+import { pagesDev } from './commands/pages-dev.ts';
+import { start } from './commands/start.ts';
+import { validate } from './commands/validate.ts';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  help: string;
+  run(args: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, generate };
+
+export function printHelp(name?: string): void {
+  const c = name ? commands[name] : undefined;
+  if (c) {
+    console.log(`Usage: pd ${c.usage}\n\n${c.summary}\n\n${c.help}`);
+    return;
+  }
+  const width = Math.max(...Object.keys(commands).map((k) => k.length));
+  console.log(
+    [
+      'pd: build and check GP practice websites from Markdown in git.',
+      '',
+      'Usage: pd <command> [options]',
+      '',
+      'Commands:',
+      ...Object.entries(commands).map(([k, v]) => `  ${k.padEnd(width)}  ${v.summary}`),
+      '',
+      'Run "pd <command> --help" for the options of one command.',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,17 @@
+// Every file derived from the content model, with its expected text. `pd generate` writes them;
+// a test fails when one on disk differs (someone changed the model and forgot to regenerate, or
+// edited a derived file by hand).
+import { deriveJsonSchemas } from './derive-json-schema.ts';
+import { deriveTypes } from './derive-types.ts';
+
+export interface DerivedFile {
+  path: string;
+  text: string;
+}
+
+export function derivedFiles(): DerivedFile[] {
+  return [
+    { path: 'schemas/generated/types.ts', text: deriveTypes() },
+    ...deriveJsonSchemas().map((s) => ({ path: `schemas/json/${s.file}`, text: JSON.stringify(s.schema, null, 2) + '\n' })),
+  ];
+}
