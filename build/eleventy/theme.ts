@@ -1,0 +1,49 @@
+// The theme: Nunjucks with the NHS.UK design system's own component macros on its search path,
+// and the option labels templates show for stored values.
+import type { UserConfig } from '@11ty/eleventy';
+import nunjucks from 'nunjucks';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { collections } from '../../schemas/model.ts';
+import type { Fields, SelectField } from '../../schemas/dsl.ts';
+
+export interface ThemeOptions {
+  themeDir: string;
+}
+
+export default function theme(config: UserConfig, o: ThemeOptions): void {
+  const nhsukDist = nhsukFrontendDist();
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([o.themeDir, nhsukDist]), {
+    autoescape: true,
+    throwOnUndefined: false,
+    trimBlocks: false,
+  });
+  config.setLibrary('njk', env);
+  config.addGlobalData('labels', selectLabels());
+}
+
+/** The folder holding nhsuk-frontend's `nhsuk/` templates and assets. */
+export function nhsukFrontendDist(): string {
+  // `dist/nhsuk/index.scss` is the package's exported Sass entry; its grandparent is `dist/`.
+  const entry = createRequire(import.meta.url).resolve('nhsuk-frontend/dist/nhsuk/index.scss');
+  return path.dirname(path.dirname(entry));
+}
+
+/** `labels.role['gp-partner']` → "GP partner", for every select field in the model, by field name. */
+function selectLabels(): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  const walk = (fields: Fields) => {
+    for (const [key, f] of Object.entries(fields)) {
+      const field = f.kind === 'list' ? f.of : f;
+      if (field.kind === 'select') out[key === 'rating' ? 'cqc' : key] = labelsOf(field);
+      if (field.kind === 'object') walk(field.fields);
+    }
+  };
+  for (const c of collections) {
+    if (c.kind === 'folder') walk(c.fields);
+    else for (const f of c.files) walk(f.fields);
+  }
+  return out;
+}
+
+const labelsOf = (f: SelectField) => Object.fromEntries(f.options.map((o) => [o.value, o.label]));

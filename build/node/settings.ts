@@ -1,0 +1,36 @@
+// Configuration from the environment, read once at start-up into a typed object. A bad value
+// stops start-up with a message naming the setting.
+import path from 'node:path';
+
+export interface Settings {
+  /** Where revisions and the live pointers are kept. */
+  storeDir: string;
+  /** Where `dist/<slug>` links to each practice's live revision. */
+  distDir: string;
+  host: string;
+  port: number;
+  security: { contact: string; policy: string };
+}
+
+export class SettingsError extends Error {}
+
+export function loadSettings(root: string, env: NodeJS.ProcessEnv = process.env): Settings {
+  const port = Number(env.PD_PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new SettingsError(`PD_PORT must be a port number from 0 to 65535, not "${env.PD_PORT}"`);
+  const host = env.PD_HOST ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host))
+    throw new SettingsError(`PD_HOST must be a loopback address (127.0.0.1, ::1 or localhost): the local server is for development only, not "${host}"`);
+  const contact = env.PD_SECURITY_CONTACT ?? 'mailto:security@practicedigital.co.uk';
+  if (!/^(mailto:|https:\/\/)/.test(contact))
+    throw new SettingsError(`PD_SECURITY_CONTACT must start with mailto: or https:// (RFC 9116), not "${contact}"`);
+  const policy = env.PD_SECURITY_POLICY ?? 'https://practicedigital.co.uk/security';
+  if (!policy.startsWith('https://')) throw new SettingsError(`PD_SECURITY_POLICY must be an https:// address, not "${policy}"`);
+  return {
+    storeDir: path.resolve(root, env.PD_STORE_DIR ?? '.pd/sites'),
+    distDir: path.resolve(root, env.PD_DIST_DIR ?? 'dist'),
+    host,
+    port,
+    security: { contact, policy },
+  };
+}

@@ -1,0 +1,101 @@
+// The local publishing store: each successful build of a practice becomes an immutable revision
+// folder with a manifest, and a `live` symbolic link names the one being served. Switching is a
+// rename() of a new link over the old one, which POSIX makes atomic: a reader sees the old
+// revision or the new one, never a mix.
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface Manifest {
+  practice: string;
+  revision: string;
+  commit: string;
+  contentHash: string;
+  builtAt: string;
+  /** Path inside the revision → sha256 of the file. */
+  files: Record<string, string>;
+}
+
+export interface RevisionStore {
+  readonly root: string;
+  /** Makes `folder` (which it moves) a revision of `practice` and switches live to it. */
+  publish(practice: string, folder: string, meta: { commit: string; builtAt: string }): Promise<Manifest>;
+  live(practice: string): Promise<string | undefined>;
+  /** Absolute folder of the live revision, resolved once so one request never mixes two. */
+  liveFolder(practice: string): Promise<string | undefined>;
+  list(practice: string): Promise<Manifest[]>;
+  switchLive(practice: string, revision: string): Promise<void>;
+}
+
+export async function hashFolder(folder: string): Promise<{ files: Record<string, string>; contentHash: string }> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  const files: Record<string, string> = {};
+  const names = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(folder, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+  const all = createHash('sha256');
+  for (const name of names) {
+    const h = createHash('sha256').update(await readFile(path.join(folder, name))).digest('hex');
+    files[name] = h;
+    all.update(`${h}  ${name}\n`);
+  }
+  return { files, contentHash: all.digest('hex') };
+}
+
+export function revisionStore(root: string): RevisionStore {
+  const siteDir = (practice: string) => path.join(root, practice);
+  const revisionsDir = (practice: string) => path.join(siteDir(practice), 'revisions');
+  const liveLink = (practice: string) => path.join(siteDir(practice), 'live');
+
+  const switchLive = async (practice: string, revision: string) => {
+    const target = path.join(revisionsDir(practice), revision);
+    await stat(target).catch(() => {
+      throw new Error(`practice "${practice}" has no revision "${revision}"`);
+    });
+    const tmp = `${liveLink(practice)}.${process.pid}.${Date.now()}`;
+    await symlink(path.join('revisions', revision), tmp);
+    await rename(tmp, liveLink(practice));
+  };
+
+  return {
+    root,
+    async publish(practice, folder, meta) {
+      const { files, contentHash } = await hashFolder(folder);
+      const stamp = meta.builtAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+      const revision = `${stamp}-${contentHash.slice(0, 10)}`;
+      const manifest: Manifest = { practice, revision, commit: meta.commit, contentHash, builtAt: meta.builtAt, files };
+      await mkdir(revisionsDir(practice), { recursive: true });
+      const target = path.join(revisionsDir(practice), revision);
+      const existing = await stat(target).catch(() => undefined);
+      if (existing) await rm(folder, { recursive: true, force: true });
+      else await rename(folder, target);
+      await writeFile(`${target}.json`, JSON.stringify(manifest, null, 2) + '\n');
+      await freeze(target);
+      await switchLive(practice, revision);
+      return manifest;
+    },
+    async live(practice) {
+      const link = await readlink(liveLink(practice)).catch(() => undefined);
+      return link ? path.basename(link) : undefined;
+    },
+    async liveFolder(practice) {
+      const rev = await this.live(practice);
+      return rev ? path.join(revisionsDir(practice), rev) : undefined;
+    },
+    async list(practice) {
+      const names = await readdir(revisionsDir(practice)).catch(() => [] as string[]);
+      const manifests = await Promise.all(
+        names.filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(path.join(revisionsDir(practice), n), 'utf8')) as Manifest),
+      );
+      return manifests.sort((a, b) => a.revision.localeCompare(b.revision));
+    },
+    switchLive,
+  };
+}
+
+/** Published files are read-only (0444); the manifest's hashes show any later change. */
+async function freeze(folder: string): Promise<void> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  await Promise.all(entries.filter((e) => e.isFile()).map((e) => chmod(path.join(e.parentPath, e.name), 0o444)));
+}
