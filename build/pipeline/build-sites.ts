@@ -2,10 +2,9 @@
 // security output and gate → an immutable revision each, switched live. A practice whose content
 // or output fails publishes nothing, and its previous revision stays live.
 import Eleventy from '@11ty/eleventy';
-import { copyFile, cp, mkdir, readdir, readFile, rm, symlink, rename, writeFile, lstat } from 'node:fs/promises';
+import { copyFile, cp, lstat, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrors, type Problem } from '../../lib/content/problems.ts';
-import { fsReader } from '../node/fs-reader.ts';
 import { setSiteData, type SiteData } from '../eleventy/site-data.ts';
 import { routesFor, siteView, type Route } from '../site/routes.ts';
 import { contentSecurityPolicy, emptyFindings, scanInline } from '../security/csp.ts';
@@ -18,7 +17,10 @@ import { currentCommit } from '../node/git-info.ts';
 import { loadSettings, type Settings } from '../node/settings.ts';
 
 export interface BuildOptions {
+  /** The project: theme, templates and Eleventy configuration. */
   root: string;
+  /** Where content/practices/ is read from (default: the project root). */
+  contentRoot?: string;
   /** Only these practices (default: every practice). */
   practices?: string[];
   /** The moment the build is for: decides which notices are live. */
@@ -50,9 +52,10 @@ export async function buildSites(o: BuildOptions): Promise<BuildReport> {
   const builtAt = now.toISOString();
 
   progress(`Checking content${o.practices ? ` of ${o.practices.join(', ')}` : ''}`);
+  const contentRoot = o.contentRoot ?? o.root;
   const loaded = o.practices
-    ? (await Promise.all(o.practices.map((p) => validateContent(o.root, p)))).flat()
-    : await validateContent(o.root);
+    ? (await Promise.all(o.practices.map((p) => validateContent(contentRoot, p)))).flat()
+    : await validateContent(contentRoot);
   const results = new Map<string, PracticeBuild>(
     loaded.map((l) => [l.slug, { slug: l.slug, ok: !hasErrors(l.problems), problems: l.problems, pages: 0 }]),
   );
@@ -62,7 +65,7 @@ export async function buildSites(o: BuildOptions): Promise<BuildReport> {
 
   progress('Preparing the theme');
   const assets = await themeAssets(o.root, path.join(settings.storeDir, '.cache'));
-  const commit = await currentCommit(o.root);
+  const commit = await currentCommit(contentRoot);
   const sites = good.map((l) => siteView(l.practice!, { now, revision: commit }));
   const routesBySite: Record<string, Route[]> = Object.fromEntries(sites.map((s) => [s.slug, routesFor(s)]));
   const all = Object.values(routesBySite).flat();
@@ -99,7 +102,7 @@ export async function buildSites(o: BuildOptions): Promise<BuildReport> {
     for (const site of sites) {
       const result = results.get(site.slug)!;
       const dir = path.join(staging, site.slug);
-      await writeAssets(dir, assets, site.practice.media.map((m) => path.join(o.root, site.practice.dir, m)));
+      await writeAssets(dir, assets, site.practice.media.map((m) => path.join(contentRoot, site.practice.dir, m)));
       const missing = await missingOutputs(staging, routesBySite[site.slug]!);
       const problems = missing.length
         ? [{ file: 'themes/nhsuk', field: '', message: `the build wrote no ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`, fix: 'check the theme templates render every route', severity: 'error' as const }]

@@ -180,5 +180,5 @@ function entry(
   slug = rel.split('/').pop()!.replace(/\.(md|yml)$/, ''),
 ): Entry<unknown> {
   const url = owner.url?.replace('{slug}', slug);
-  return { file: `${dir}/${rel}`, slug, ...(url ? { url } : {}), data: owner.kind === 'files' && !owner.body ? r.data : { ...r.data, body: r.body }, html: r.html };
+  return { file: `${dir}/${rel}`, slug, ...(url ? { url } : {}), data: 'file' in owner && !owner.body ? r.data : { ...r.data, body: r.body }, html: r.html };
 }

@@ -68,8 +68,8 @@ export function renderMarkdown(source: string): Rendered {
     for (const t of list) {
       if (t.map) line = t.map[0];
       if (t.type === 'html_block' || t.type === 'html_inline') checkHtml(t.content, line, unsafe, links);
-      if (t.type === 'link_open') checkUrl(t.attrGet('href') ?? '', 'link', line, unsafe, links);
-      if (t.type === 'image') checkUrl(t.attrGet('src') ?? '', 'image', line, unsafe, links);
+      if (t.type === 'link_open') checkUrl(String(t.attrGet('href') ?? ''), 'link', line, unsafe, links);
+      if (t.type === 'image') checkUrl(String(t.attrGet('src') ?? ''), 'image', line, unsafe, links);
       if (t.type === 'heading_open' && t.tag === 'h1')
         unsafe.push({ line, message: 'has a top-level heading (#)', fix: 'use ## for headings: the page title is the only top-level heading' });
       if (t.children) visit(t.children);
