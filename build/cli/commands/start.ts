@@ -1,2 +1,69 @@
+import { watch } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatProblem } from '../../../lib/content/problems.ts';
+import { listPractices } from '../../../lib/content/load-practice.ts';
+import { buildSites } from '../../pipeline/build-sites.ts';
+import { fsReader } from '../../node/fs-reader.ts';
+import { repoRoot } from '../../node/paths.ts';
+import { loadSettings } from '../../node/settings.ts';
+import { revisionStore } from '../../publish/revision-store.ts';
+import { startDevServer } from '../../serve/dev-server.ts';
+import { rebuildQueue, targetOf } from '../../serve/rebuild-queue.ts';
 import type { Command } from '../commands.ts';
-export const start: Command = { summary: '(being written)', usage: 'start', help: '', async run() { return 1; } };
+
+export const start: Command = {
+  summary: 'Build every practice, serve each on its own local origin, and rebuild on change',
+  usage: 'start [--port <n>] [--no-watch]',
+  help: [
+    'Builds every practice, then serves each live revision at http://<slug>.localhost:<port>/ with',
+    'its _headers applied as Cloudflare Pages applies them. Watches content/ and rebuilds only the',
+    'practice that changed (all of them when themes/ or schemas/ change). Stop it with Ctrl+C.',
+    '',
+    'Options:',
+    '  --port <n>    port to listen on (default 8787, or PD_PORT)',
+    '  --no-watch    serve without watching for changes',
+  ].join('\n'),
+  async run(args) {
+    const { values } = parseArgs({ args, options: { port: { type: 'string' }, 'no-watch': { type: 'boolean' } } });
+    const root = repoRoot();
+    const settings = loadSettings(root, values.port ? { ...process.env, PD_PORT: values.port } : process.env);
+    const store = revisionStore(settings.storeDir);
+    const log = (m: string) => console.log(`${new Date().toLocaleTimeString('en-GB')}  ${m}`);
+    let practices = await listPractices(fsReader(root));
+
+    const buildNow = async (which: string[] | 'all') => {
+      practices = await listPractices(fsReader(root));
+      const report = await buildSites({ root, settings, store, practices: which === 'all' ? undefined : which.filter((p) => practices.includes(p)), onProgress: log });
+      for (const p of report.practices) for (const problem of p.problems) log(formatProblem(problem));
+      log(`Done in ${Math.round(report.ms)} ms${report.practices.some((p) => !p.ok) ? ' (failed practices keep their previous revision)' : ''}`);
+    };
+
+    await buildNow('all');
+    const server = await startDevServer({ store, host: settings.host, port: settings.port, practices: () => practices });
+    console.log('\nPractice sites:');
+    for (const p of practices) console.log(`  ${server.origin(p)}/`);
+    console.log(`\nEdit files under content/ and the changed practice rebuilds.${values['no-watch'] ? ' (Watching is off.)' : ''} Press Ctrl+C to stop.\n`);
+
+    if (!values['no-watch']) {
+      const queue = rebuildQueue(buildNow);
+      for (const dir of ['content', 'themes', 'schemas']) {
+        watch(path.join(root, dir), { recursive: true }, (_event, file) => {
+          if (!file) return;
+          const target = targetOf(path.join(dir, file.toString()));
+          if (target) {
+            log(`Changed: ${path.join(dir, file.toString())}`);
+            queue.add(target);
+          }
+        });
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    return 0;
+  },
+};

@@ -1,0 +1,105 @@
+// The local stand-in for Cloudflare Pages: each practice's live revision on its own origin,
+// http://<slug>.localhost:<port>/, with its `_headers` applied as Pages applies them. The live
+// revision is resolved once per request, so a switch mid-request never mixes two revisions.
+import { createReadStream } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { headersFor, parseHeadersFile, type HeaderRule } from '../../lib/pages/headers-file.ts';
+import { contentTypeOf, resolvePath } from '../../lib/pages/static-routing.ts';
+import type { RevisionStore } from '../publish/revision-store.ts';
+
+export interface DevServer {
+  port: number;
+  origin(slug: string): string;
+  close(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  store: RevisionStore;
+  host: string;
+  port: number;
+  practices: () => readonly string[];
+}
+
+export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
+  const rulesCache = new Map<string, HeaderRule[]>();
+  const rulesOf = async (folder: string) => {
+    let rules = rulesCache.get(folder);
+    if (!rules) {
+      rules = parseHeadersFile(await readFile(path.join(folder, '_headers'), 'utf8').catch(() => ''));
+      rulesCache.set(folder, rules);
+    }
+    return rules;
+  };
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+      const slug = host.endsWith('.localhost') ? host.slice(0, -'.localhost'.length) : undefined;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
+        return;
+      }
+      if (!slug) return listPractices(res, o, port);
+      const live = await o.store.liveFolder(slug);
+      const folder = live ? await realpath(live).catch(() => undefined) : undefined;
+      if (!folder || !o.practices().includes(slug)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`There is no live site for "${slug}".\n`);
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://local');
+      const exists = async (f: string) => (await stat(path.join(folder, f)).catch(() => undefined))?.isFile() ?? false;
+      const r = await resolvePath(url.pathname, exists);
+      const headers: Record<string, string> = {};
+      for (const { name, value } of headersFor(await rulesOf(folder), url.pathname).values()) headers[name] = value;
+      if (r.kind === 'redirect') {
+        res.writeHead(308, { ...headers, Location: r.location + url.search }).end();
+        return;
+      }
+      if (r.kind === 'none') {
+        res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
+        return;
+      }
+      const file = path.join(folder, r.file);
+      const size = (await stat(file)).size;
+      res.writeHead(r.status, { 'Content-Type': contentTypeOf(r.file), 'Content-Length': String(size), ...headers });
+      if (req.method === 'HEAD') res.end();
+      else createReadStream(file).pipe(res);
+    } catch (e) {
+      // A dev server still never shows a stack trace to the browser.
+      console.error(`server error: ${(e as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Server error\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    origin: (slug) => `http://${slug}.localhost:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function listPractices(res: http.ServerResponse, o: DevServerOptions, port: number) {
+  const items = o
+    .practices()
+    .map((s) => `<li><a href="http://${s}.localhost:${port}/">${s}</a></li>`)
+    .join('');
+  res
+    .writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': "default-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      'X-Content-Type-Options': 'nosniff',
+    })
+    .end(`<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Practice sites</title></head><body><main><h1>Practice sites on this machine</h1><ul>${items}</ul></main></body></html>\n`);
+}
