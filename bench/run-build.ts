@@ -1,0 +1,76 @@
+// One timed build in a process of its own, so every run starts equally cold and its peak memory
+// is its own. Started by build.bench.ts with fork(); the result goes back over the IPC channel.
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Job, Result } from './jobs.ts';
+
+const job = JSON.parse(process.argv[2] ?? '') as Job;
+process.send!(await run(job));
+
+async function run(job: Job): Promise<Result> {
+  if (job.mode === 'bare') {
+    const { default: Eleventy } = await import('@11ty/eleventy');
+    const started = performance.now();
+    await new Eleventy(job.input, job.output, { quietMode: true, configPath: job.config }).write();
+    return { ms: performance.now() - started, maxRssMiB: maxRssMiB(), phases: {} };
+  }
+
+  const { buildSites } = await import('../build/pipeline/build-sites.ts');
+  const { loadSettings } = await import('../build/node/settings.ts');
+  const { revisionStore } = await import('../build/publish/revision-store.ts');
+  const settings = loadSettings(job.root, { PD_STORE_DIR: job.storeDir, PD_DIST_DIR: job.distDir });
+  const base = { root: job.root, contentRoot: job.contentRoot, settings, store: revisionStore(settings.storeDir), now: new Date(job.now) };
+
+  // Progress messages mark where the build moves from one phase to the next.
+  const phases: Record<string, number> = {};
+  let phase = 'start';
+  let mark = performance.now();
+  const onProgress = (message: string) => {
+    const next = message.startsWith('Checking')
+      ? 'check content'
+      : message.startsWith('Preparing')
+        ? 'theme (Sass)'
+        : message.startsWith('Rendering')
+          ? 'Eleventy render'
+          : 'secure + publish';
+    if (next === phase) return;
+    const t = performance.now();
+    phases[phase] = (phases[phase] ?? 0) + t - mark;
+    [phase, mark] = [next, t];
+  };
+
+  const started = performance.now();
+  const report = await buildSites({ ...base, onProgress });
+  const ms = performance.now() - started;
+  phases[phase] = (phases[phase] ?? 0) + performance.now() - mark;
+  delete phases.start;
+  assertBuilt(report.practices, job.expectPages);
+  // Taken before any rebuilds, so it is the full build's peak.
+  const rss = maxRssMiB();
+
+  const rebuildMs: number[] = [];
+  if (job.rebuild) {
+    const file = path.join(job.contentRoot, 'content/practices', job.rebuild.practice, 'pages', job.rebuild.page);
+    for (let i = 1; i <= job.rebuild.times; i++) {
+      await appendFile(file, `\nThis page was edited for benchmark rebuild ${i}.\n`);
+      const t = performance.now();
+      const r = await buildSites({ ...base, practices: [job.rebuild.practice] });
+      rebuildMs.push(performance.now() - t);
+      assertBuilt(r.practices);
+    }
+  }
+  return { ms, maxRssMiB: rss, phases, rebuildMs };
+}
+
+function assertBuilt(practices: { slug: string; ok: boolean; pages: number; problems: { file: string; message: string }[] }[], expectPages?: number) {
+  const failed = practices.filter((p) => !p.ok);
+  if (failed.length) {
+    const first = failed[0]!.problems.slice(0, 3).map((p) => `${p.file}: ${p.message}`);
+    throw new Error(`${failed.length} practices failed to build, like ${failed[0]!.slug}:\n  ${first.join('\n  ')}`);
+  }
+  const pages = practices.reduce((n, p) => n + p.pages, 0);
+  if (expectPages !== undefined && pages < expectPages) throw new Error(`built only ${pages} pages, expected at least ${expectPages}`);
+}
+
+// Linux reports maxRSS in KiB.
+const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
