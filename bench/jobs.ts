@@ -36,7 +36,8 @@ const runner = new URL('./run-build.ts', import.meta.url);
 export function runJob(job: Job, cwd: string): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = fork(runner, [JSON.stringify(job)], { cwd, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Eleventy reports what it wrote even in quiet mode; errors still reach stderr.
+    const child = fork(runner, [JSON.stringify(job)], { cwd, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     let result: Result | undefined;
     child.on('message', (m) => (result = m as Result));
     child.on('error', reject);

@@ -73,4 +73,6 @@ function assertBuilt(practices: { slug: string; ok: boolean; pages: number; prob
 }
 
 // Linux reports maxRSS in KiB.
-const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
+function maxRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}

@@ -11,12 +11,15 @@ export interface SiteData {
   security: { contact: string; policy: string };
 }
 
-let current: SiteData | undefined;
+// Kept on globalThis, not in a module variable: Eleventy imports its configuration with Node's own
+// loader, and a test runner may load this module through its own, giving two module instances.
+const slot = Symbol.for('practice-digital.site-data');
+const holder = globalThis as unknown as Record<symbol, SiteData | undefined>;
 
 export function setSiteData(data: SiteData | undefined): void {
-  current = data;
+  holder[slot] = data;
 }
 
 export default function siteData(config: UserConfig, o: { loadAll: () => Promise<SiteData> }): void {
-  config.addGlobalData('pd', async () => current ?? (current = await o.loadAll()));
+  config.addGlobalData('pd', async () => holder[slot] ?? o.loadAll());
 }
