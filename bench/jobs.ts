@@ -11,6 +11,8 @@ export type Job =
       distDir: string;
       /** ISO time the build is for, fixed so every run renders the same notices. */
       now: string;
+      /** Only these practices (default: all). */
+      practices?: string[];
       /** Fail the run unless it renders at least this many routes. */
       expectPages?: number;
       /** After the full build: append to this page and rebuild its practice, this many times. */
@@ -23,6 +25,8 @@ export interface Result {
   maxRssMiB: number;
   /** pd only: time per build phase. */
   phases: Record<string, number>;
+  /** pd only: routes rendered (pages, error page, sitemap, robots.txt, security.txt). */
+  routes: number;
   rebuildMs?: number[];
 }
 

@@ -12,7 +12,7 @@ async function run(job: Job): Promise<Result> {
     const { default: Eleventy } = await import('@11ty/eleventy');
     const started = performance.now();
     await new Eleventy(job.input, job.output, { quietMode: true, configPath: job.config }).write();
-    return { ms: performance.now() - started, maxRssMiB: maxRssMiB(), phases: {} };
+    return { ms: performance.now() - started, maxRssMiB: maxRssMiB(), phases: {}, routes: 0 };
   }
 
   const { buildSites } = await import('../build/pipeline/build-sites.ts');
@@ -40,11 +40,11 @@ async function run(job: Job): Promise<Result> {
   };
 
   const started = performance.now();
-  const report = await buildSites({ ...base, onProgress });
+  const report = await buildSites({ ...base, practices: job.practices, onProgress });
   const ms = performance.now() - started;
   phases[phase] = (phases[phase] ?? 0) + performance.now() - mark;
   delete phases.start;
-  assertBuilt(report.practices, job.expectPages);
+  const routes = assertBuilt(report.practices, job.expectPages);
   // Taken before any rebuilds, so it is the full build's peak.
   const rss = maxRssMiB();
 
@@ -59,10 +59,11 @@ async function run(job: Job): Promise<Result> {
       assertBuilt(r.practices);
     }
   }
-  return { ms, maxRssMiB: rss, phases, rebuildMs };
+  return { ms, maxRssMiB: rss, phases, routes, rebuildMs };
 }
 
-function assertBuilt(practices: { slug: string; ok: boolean; pages: number; problems: { file: string; message: string }[] }[], expectPages?: number) {
+/** Throws unless every practice was published; returns how many routes were rendered. */
+function assertBuilt(practices: { slug: string; ok: boolean; pages: number; problems: { file: string; message: string }[] }[], expectPages?: number): number {
   const failed = practices.filter((p) => !p.ok);
   if (failed.length) {
     const first = failed[0]!.problems.slice(0, 3).map((p) => `${p.file}: ${p.message}`);
@@ -70,6 +71,7 @@ function assertBuilt(practices: { slug: string; ok: boolean; pages: number; prob
   }
   const pages = practices.reduce((n, p) => n + p.pages, 0);
   if (expectPages !== undefined && pages < expectPages) throw new Error(`built only ${pages} pages, expected at least ${expectPages}`);
+  return pages;
 }
 
 // Linux reports maxRSS in KiB.

@@ -75,6 +75,17 @@ export async function loadPractice(reader: ContentReader, slug: string): Promise
     problems.push(...fieldProblems.map(place));
     if (fieldProblems.length) return undefined;
     problems.push(...extra(value as never).map(place));
+    // Markdown inside front matter or the profile gets the same safety and supplier checks as a body.
+    for (const [fieldPath, md] of markdownValues(fields, value)) {
+      const r = renderMarkdown(md);
+      const line = sf.lineOf(fieldPath);
+      const field = fieldPath.join('.');
+      for (const u of r.unsafe) problems.push({ file, line, field, message: u.message, fix: u.fix, severity: 'error' });
+      for (const l of r.links) {
+        const v = /^https?:/i.test(l.href) ? checkSupplierLink(l.href, ods ?? String(value.ods_code ?? '')) : undefined;
+        if (v) problems.push({ file, line, field, ...v, severity: 'error' });
+      }
+    }
     let html = '';
     const text = sf.body ?? '';
     if (body && !body.optional && !text.trim())
@@ -170,6 +181,22 @@ export async function loadPractice(reader: ContentReader, slug: string): Promise
     media,
   } as unknown as Practice;
   return { practice, problems };
+}
+
+/** Every Markdown value inside a checked record, with its field path. */
+function markdownValues(fields: Fields, value: Record<string, unknown>, at: (string | number)[] = []): [(string | number)[], string][] {
+  const out: [(string | number)[], string][] = [];
+  for (const [key, f] of Object.entries(fields)) {
+    const v = value[key];
+    if (v === undefined) continue;
+    if (f.kind === 'markdown' && typeof v === 'string') out.push([[...at, key], v]);
+    if (f.kind === 'object') out.push(...markdownValues(f.fields, v as Record<string, unknown>, [...at, key]));
+    if (f.kind === 'list' && f.of.kind === 'object') {
+      const of = f.of;
+      (v as Record<string, unknown>[]).forEach((item, i) => out.push(...markdownValues(of.fields, item, [...at, key, i])));
+    }
+  }
+  return out;
 }
 
 function entry(
