@@ -1,0 +1,191 @@
+// Build benchmark (npm run bench): 100 practices × 40 pages through `pd build`, against a bare
+// Eleventy build of the same Markdown, plus a one-practice rebuild and the build's peak memory.
+// Every build runs in a fresh process (bench/run-build.ts), alternating pd and bare so that
+// anything else slowing the machine hits both alike.
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeFixture } from './fixture.ts';
+import { hugoBuild, hugoSite, hugoVersion } from './hugo.ts';
+import { runJob, type Job, type Timed } from './jobs.ts';
+
+const practices = 100;
+const pagesPerPractice = 40;
+const runs = 3;
+const rebuilds = 5;
+const coldRebuilds = 3;
+const edited = { practice: 'bench-042', page: 'appointments.md' };
+const targets = { ratio: 1.3, rebuildMs: 500, peakRssMiB: 1024 };
+// A fixed moment, so every run shows the same notices.
+const now = '2026-12-04T09:00:00Z';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'pd-bench-'));
+const log = (message: string) => console.error(`• ${message}`);
+
+try {
+  log(`Generating ${practices} practices × ${pagesPerPractice} pages in ${tmp}`);
+  const fixture = await makeFixture({ template: path.join(root, 'content/practices/riverside'), dir: tmp, practices, pagesPerPractice });
+
+  let run = 0;
+  const pdJob = (extra: Partial<Extract<Job, { mode: 'pd' }>> = {}): Extract<Job, { mode: 'pd' }> => ({
+    mode: 'pd',
+    root,
+    contentRoot: fixture.contentRoot,
+    // A fresh store every run: nothing cached from an earlier build, the Sass included.
+    storeDir: path.join(tmp, `store-${++run}`),
+    distDir: path.join(tmp, `dist-${run}`),
+    now,
+    expectPages: fixture.pages,
+    ...extra,
+  });
+  const pd = async (extra?: Partial<Extract<Job, { mode: 'pd' }>>, keep = false) => {
+    const job = pdJob(extra);
+    const result = await runJob(job, root);
+    if (!keep) await rm(job.storeDir, { recursive: true, force: true });
+    return { result, job };
+  };
+  const bare = async () => {
+    const output = path.join(tmp, 'bare', `out-${++run}`);
+    const result = await runJob({ mode: 'bare', input: fixture.bareInput, output, config: fixture.bareConfig }, path.dirname(fixture.bareConfig));
+    await rm(output, { recursive: true, force: true });
+    return result;
+  };
+
+  log('Warm-up: one pd build and one bare Eleventy build');
+  await pd();
+  await bare();
+
+  const pdRuns: Timed[] = [];
+  const bareRuns: Timed[] = [];
+  let rebuildStore: Extract<Job, { mode: 'pd' }> | undefined;
+  for (let i = 1; i <= runs; i++) {
+    log(`Run ${i} of ${runs}: pd build`);
+    // The last full build also times the one-practice rebuilds, in the same (warm) process.
+    const last = i === runs;
+    const { result, job } = await pd(last ? { rebuild: { ...edited, times: rebuilds } } : {}, last);
+    pdRuns.push(result);
+    if (last) rebuildStore = job;
+    log(`Run ${i} of ${runs}: bare Eleventy build`);
+    bareRuns.push(await bare());
+  }
+
+  // As `pd build --practice bench-042` would: a new process, after one more edit.
+  log(`One-practice rebuild in a new process, ${coldRebuilds} times`);
+  const coldRuns: Timed[] = [];
+  for (let i = 1; i <= coldRebuilds; i++) {
+    await appendFile(path.join(fixture.contentRoot, 'content/practices', edited.practice, 'pages', edited.page), `\nEdited again (${i}).\n`);
+    const { storeDir, distDir } = rebuildStore!;
+    coldRuns.push((await runJob({ ...pdJob({ practices: [edited.practice], expectPages: 1 }), storeDir, distDir }, root)));
+  }
+
+  const hugo = hugoVersion();
+  let hugoRuns: number[] | undefined;
+  if (hugo) {
+    log(`Hugo build, ${runs} times (${hugo})`);
+    const site = await hugoSite(fixture.bareInput, path.join(tmp, 'hugo'));
+    hugoRuns = [];
+    for (let i = 0; i <= runs; i++) {
+      const ms = await hugoBuild(site, path.join(tmp, 'hugo-out'));
+      if (i > 0) hugoRuns.push(ms); // the first is the warm-up
+    }
+  }
+
+  report({
+    fixturePages: fixture.pages,
+    pdRuns,
+    bareRuns,
+    rebuildMs: pdRuns.at(-1)!.rebuildMs!,
+    coldRuns,
+    hugo: hugo ? { version: hugo, ms: hugoRuns! } : undefined,
+  });
+} finally {
+  await rm(tmp, { recursive: true, force: true });
+}
+
+function report(r: {
+  fixturePages: number;
+  pdRuns: Timed[];
+  bareRuns: Timed[];
+  rebuildMs: number[];
+  coldRuns: Timed[];
+  hugo?: { version: string; ms: number[] };
+}) {
+  const pdMs = median(r.pdRuns.map((x) => x.ms));
+  const bareMs = median(r.bareRuns.map((x) => x.ms));
+  const ratio = pdMs / bareMs;
+  const rebuildMs = median(r.rebuildMs);
+  const coldMs = median(r.coldRuns.map((x) => x.ms));
+  const coldProcessMs = median(r.coldRuns.map((x) => x.processMs));
+  const peakRssMiB = Math.max(...r.pdRuns.map((x) => x.maxRssMiB));
+  const bareRssMiB = Math.max(...r.bareRuns.map((x) => x.maxRssMiB));
+  const phaseNames = Object.keys(r.pdRuns[0]!.phases);
+  const phasesMs = Object.fromEntries(phaseNames.map((p) => [p, median(r.pdRuns.map((x) => x.phases[p] ?? 0))]));
+  const hugoMs = r.hugo && median(r.hugo.ms);
+  const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+
+  const rows: [string, string, string, string][] = [
+    ['pd build, all practices', sec(pdMs), runsOf(r.pdRuns.map((x) => x.ms)), ''],
+    ['  whole process', sec(median(r.pdRuns.map((x) => x.processMs))), runsOf(r.pdRuns.map((x) => x.processMs)), ''],
+    ...phaseNames.map((p): [string, string, string, string] => [`  ${p}`, sec(phasesMs[p]!), '', '']),
+    ['bare Eleventy', sec(bareMs), runsOf(r.bareRuns.map((x) => x.ms)), ''],
+    ['  whole process', sec(median(r.bareRuns.map((x) => x.processMs))), runsOf(r.bareRuns.map((x) => x.processMs)), ''],
+    ['ratio pd / bare', `${ratio.toFixed(2)}×`, '', `≤ ${targets.ratio}× ${verdict(ratio <= targets.ratio)}`],
+    ['Hugo', r.hugo ? sec(hugoMs!) : 'not installed', r.hugo ? runsOf(r.hugo.ms) : '', ''],
+    [`rebuild ${edited.practice} after an edit`, sec(rebuildMs), runsOf(r.rebuildMs), `≤ ${sec(targets.rebuildMs)} ${verdict(rebuildMs <= targets.rebuildMs)}`],
+    ['  in a new process', sec(coldMs), runsOf(r.coldRuns.map((x) => x.ms)), ''],
+    ['  whole process', sec(coldProcessMs), runsOf(r.coldRuns.map((x) => x.processMs)), ''],
+    ['peak memory, pd build', `${peakRssMiB.toFixed(0)} MiB`, runsOf(r.pdRuns.map((x) => x.maxRssMiB), (n) => n.toFixed(0)), `< ${targets.peakRssMiB} MiB ${verdict(peakRssMiB < targets.peakRssMiB)}`],
+    ['peak memory, bare Eleventy', `${bareRssMiB.toFixed(0)} MiB`, '', ''],
+  ];
+  const routes = r.pdRuns[0]!.routes;
+  console.log(
+    `\n${practices} practices × ${pagesPerPractice} pages = ${r.fixturePages} Markdown pages; pd renders ${routes} routes from them ` +
+      `(with the generated pages, services, news and policies), bare Eleventy renders ${r.fixturePages}.`,
+  );
+  console.log(`Medians of ${runs} runs (rebuild: ${rebuilds} in the process of the last full build; ${coldRebuilds} in new processes). Node ${process.version}, ${os.availableParallelism()} CPUs.\n`);
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length), ['', 'median', 'runs', 'target'][c]!.length));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('   ').trimEnd();
+  console.log(line(['', 'median', 'runs', 'target']));
+  for (const row of rows) console.log(line(row));
+
+  const round = (n: number) => Math.round(n);
+  const result = {
+    practices,
+    pagesPerPractice,
+    markdownPages: r.fixturePages,
+    pdRoutes: routes,
+    pdBuildMs: round(pdMs),
+    pdBuildRunsMs: r.pdRuns.map((x) => round(x.ms)),
+    pdProcessMs: round(median(r.pdRuns.map((x) => x.processMs))),
+    pdPhasesMs: Object.fromEntries(Object.entries(phasesMs).map(([k, v]) => [k, round(v)])),
+    bareEleventyMs: round(bareMs),
+    bareEleventyRunsMs: r.bareRuns.map((x) => round(x.ms)),
+    bareProcessMs: round(median(r.bareRuns.map((x) => x.processMs))),
+    ratio: Number(ratio.toFixed(3)),
+    hugoMs: hugoMs === undefined ? null : round(hugoMs),
+    rebuildOneMs: round(rebuildMs),
+    rebuildOneRunsMs: r.rebuildMs.map(round),
+    rebuildOneNewProcessMs: round(coldMs),
+    rebuildOneNewProcessWholeMs: round(coldProcessMs),
+    peakRssMiB: round(peakRssMiB),
+    bareEleventyPeakRssMiB: round(bareRssMiB),
+    targetsMet: { ratio: ratio <= targets.ratio, rebuild: rebuildMs <= targets.rebuildMs, peakRss: peakRssMiB < targets.peakRssMiB },
+  };
+  console.log(`\nRESULT json: ${JSON.stringify(result)}`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function sec(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function runsOf(xs: number[], format = (n: number) => (n / 1000).toFixed(2)): string {
+  return xs.map(format).join(' ');
+}
