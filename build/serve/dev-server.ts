@@ -52,7 +52,8 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
       const url = new URL(req.url ?? '/', 'http://local');
       const exists = async (f: string) => (await stat(path.join(folder, f)).catch(() => undefined))?.isFile() ?? false;
       const r = await resolvePath(url.pathname, exists);
-      const headers: Record<string, string> = {};
+      // Pages' own defaults for static assets; `_headers` rules apply on top of them.
+      const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=0, must-revalidate' };
       for (const { name, value } of headersFor(await rulesOf(folder), url.pathname).values()) headers[name] = value;
       if (r.kind === 'redirect') {
         res.writeHead(308, { ...headers, Location: r.location + url.search }).end();
