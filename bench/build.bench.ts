@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeFixture } from './fixture.ts';
 import { hugoBuild, hugoSite, hugoVersion } from './hugo.ts';
-import { runJob, type Job, type Timed } from './jobs.ts';
+import { runJob, type PdJob, type Timed } from './jobs.ts';
 
 const practices = 100;
 const pagesPerPractice = 40;
@@ -29,7 +29,7 @@ try {
   const fixture = await makeFixture({ template: path.join(root, 'content/practices/riverside'), dir: tmp, practices, pagesPerPractice });
 
   let run = 0;
-  const pdJob = (extra: Partial<Extract<Job, { mode: 'pd' }>> = {}): Extract<Job, { mode: 'pd' }> => ({
+  const pdJob = (extra: Partial<PdJob> = {}): PdJob => ({
     mode: 'pd',
     root,
     contentRoot: fixture.contentRoot,
@@ -40,7 +40,7 @@ try {
     expectPages: fixture.pages,
     ...extra,
   });
-  const pd = async (extra?: Partial<Extract<Job, { mode: 'pd' }>>, keep = false) => {
+  const pd = async (extra?: Partial<PdJob>, keep = false) => {
     const job = pdJob(extra);
     const result = await runJob(job, root);
     if (!keep) await rm(job.storeDir, { recursive: true, force: true });
@@ -59,14 +59,14 @@ try {
 
   const pdRuns: Timed[] = [];
   const bareRuns: Timed[] = [];
-  let rebuildStore: Extract<Job, { mode: 'pd' }> | undefined;
+  let lastJob: PdJob | undefined;
   for (let i = 1; i <= runs; i++) {
     log(`Run ${i} of ${runs}: pd build`);
     // The last full build also times the one-practice rebuilds, in the same (warm) process.
     const last = i === runs;
     const { result, job } = await pd(last ? { rebuild: { ...edited, times: rebuilds } } : {}, last);
     pdRuns.push(result);
-    if (last) rebuildStore = job;
+    if (last) lastJob = job;
     log(`Run ${i} of ${runs}: bare Eleventy build`);
     bareRuns.push(await bare());
   }
@@ -76,8 +76,8 @@ try {
   const coldRuns: Timed[] = [];
   for (let i = 1; i <= coldRebuilds; i++) {
     await appendFile(path.join(fixture.contentRoot, 'content/practices', edited.practice, 'pages', edited.page), `\nEdited again (${i}).\n`);
-    const { storeDir, distDir } = rebuildStore!;
-    coldRuns.push((await runJob({ ...pdJob({ practices: [edited.practice], expectPages: 1 }), storeDir, distDir }, root)));
+    const { storeDir, distDir } = lastJob!;
+    coldRuns.push(await runJob({ mode: 'pd', root, contentRoot: fixture.contentRoot, storeDir, distDir, now, practices: [edited.practice] }, root));
   }
 
   const hugo = hugoVersion();
@@ -124,22 +124,28 @@ function report(r: {
   const phasesMs = Object.fromEntries(phaseNames.map((p) => [p, median(r.pdRuns.map((x) => x.phases[p] ?? 0))]));
   const hugoMs = r.hugo && median(r.hugo.ms);
   const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  // pd renders more pages than there are Markdown files (lists, services, news, policies...),
+  // so the cost per rendered page is the like-for-like comparison.
+  const routes = r.pdRuns[0]!.routes;
+  const perPage = { pd: pdMs / routes, bare: bareMs / r.fixturePages };
 
   const rows: [string, string, string, string][] = [
     ['pd build, all practices', sec(pdMs), runsOf(r.pdRuns.map((x) => x.ms)), ''],
     ['  whole process', sec(median(r.pdRuns.map((x) => x.processMs))), runsOf(r.pdRuns.map((x) => x.processMs)), ''],
+    [`  per rendered page (${routes})`, `${perPage.pd.toFixed(2)} ms`, '', ''],
     ...phaseNames.map((p): [string, string, string, string] => [`  ${p}`, sec(phasesMs[p]!), '', '']),
     ['bare Eleventy', sec(bareMs), runsOf(r.bareRuns.map((x) => x.ms)), ''],
     ['  whole process', sec(median(r.bareRuns.map((x) => x.processMs))), runsOf(r.bareRuns.map((x) => x.processMs)), ''],
+    [`  per rendered page (${r.fixturePages})`, `${perPage.bare.toFixed(2)} ms`, '', ''],
     ['ratio pd / bare', `${ratio.toFixed(2)}×`, '', `≤ ${targets.ratio}× ${verdict(ratio <= targets.ratio)}`],
-    ['Hugo', r.hugo ? sec(hugoMs!) : 'not installed', r.hugo ? runsOf(r.hugo.ms) : '', ''],
+    ['  per rendered page', `${(perPage.pd / perPage.bare).toFixed(2)}×`, '', ''],
+    r.hugo ? ['Hugo', sec(hugoMs!), runsOf(r.hugo.ms), r.hugo.version] : ['Hugo', '–', 'not installed', ''],
     [`rebuild ${edited.practice} after an edit`, sec(rebuildMs), runsOf(r.rebuildMs), `≤ ${sec(targets.rebuildMs)} ${verdict(rebuildMs <= targets.rebuildMs)}`],
     ['  in a new process', sec(coldMs), runsOf(r.coldRuns.map((x) => x.ms)), ''],
     ['  whole process', sec(coldProcessMs), runsOf(r.coldRuns.map((x) => x.processMs)), ''],
     ['peak memory, pd build', `${peakRssMiB.toFixed(0)} MiB`, runsOf(r.pdRuns.map((x) => x.maxRssMiB), (n) => n.toFixed(0)), `< ${targets.peakRssMiB} MiB ${verdict(peakRssMiB < targets.peakRssMiB)}`],
     ['peak memory, bare Eleventy', `${bareRssMiB.toFixed(0)} MiB`, '', ''],
   ];
-  const routes = r.pdRuns[0]!.routes;
   console.log(
     `\n${practices} practices × ${pagesPerPractice} pages = ${r.fixturePages} Markdown pages; pd renders ${routes} routes from them ` +
       `(with the generated pages, services, news and policies), bare Eleventy renders ${r.fixturePages}.`,
@@ -164,7 +170,11 @@ function report(r: {
     bareEleventyRunsMs: r.bareRuns.map((x) => round(x.ms)),
     bareProcessMs: round(median(r.bareRuns.map((x) => x.processMs))),
     ratio: Number(ratio.toFixed(3)),
+    pdMsPerRenderedPage: Number(perPage.pd.toFixed(3)),
+    bareMsPerRenderedPage: Number(perPage.bare.toFixed(3)),
+    ratioPerRenderedPage: Number((perPage.pd / perPage.bare).toFixed(3)),
     hugoMs: hugoMs === undefined ? null : round(hugoMs),
+    hugoVersion: r.hugo?.version ?? null,
     rebuildOneMs: round(rebuildMs),
     rebuildOneRunsMs: r.rebuildMs.map(round),
     rebuildOneNewProcessMs: round(coldMs),

@@ -19,6 +19,8 @@ export type Job =
       rebuild?: { practice: string; page: string; times: number };
     };
 
+export type PdJob = Extract<Job, { mode: 'pd' }>;
+
 export interface Result {
   /** Time inside the build call, after modules are loaded. */
   ms: number;

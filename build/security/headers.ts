@@ -1,24 +1,5 @@
-// The security headers of a practice site, written as a Cloudflare Pages `_headers` file. The same
-// function gives the headers to Pages Functions, which `_headers` does not reach.
-
-export interface HeaderOptions {
-  csp: string;
-  hstsPreload: boolean;
-}
-
-export function securityHeaders(o: HeaderOptions): Record<string, string> {
-  return {
-    'Strict-Transport-Security': `max-age=63072000; includeSubDomains${o.hstsPreload ? '; preload' : ''}`,
-    'Content-Security-Policy': o.csp,
-    'X-Frame-Options': 'SAMEORIGIN',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'strict-origin-when-cross-origin',
-    'Permissions-Policy':
-      'accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(self), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-  };
-}
+// Writes a practice's Cloudflare Pages `_headers` file.
+import { securityHeaders, type HeaderOptions } from '../../lib/security/headers.ts';
 
 export function headersFile(o: HeaderOptions, cssPath: string): string {
   const block = (pattern: string, headers: Record<string, string>) =>
