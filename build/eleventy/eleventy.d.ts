@@ -18,5 +18,6 @@ declare module '@11ty/eleventy' {
     constructor(input?: string, output?: string, options?: EleventyOptions);
     write(): Promise<unknown>;
     setIsVerbose(verbose: boolean): void;
+    disableLogger(): void;
   }
 }

@@ -13,7 +13,7 @@ import { gateCss, gateHtml } from '../security/third-party-gate.ts';
 import { revisionStore, type Manifest, type RevisionStore } from '../publish/revision-store.ts';
 import { themeAssets } from './theme-assets.ts';
 import { validateContent } from './validate-content.ts';
-import { currentCommit } from '../node/git-info.ts';
+import { currentCommit, uncommittedPractices } from '../node/git-info.ts';
 import { loadSettings, type Settings } from '../node/settings.ts';
 
 export interface BuildOptions {
@@ -66,6 +66,7 @@ export async function buildSites(o: BuildOptions): Promise<BuildReport> {
   progress('Preparing the theme');
   const assets = await themeAssets(o.root, path.join(settings.storeDir, '.cache'));
   const commit = await currentCommit(contentRoot);
+  const dirty = await uncommittedPractices(contentRoot, good.map((l) => l.slug));
   const sites = good.map((l) => siteView(l.practice!, { now, revision: commit }));
   const routesBySite: Record<string, Route[]> = Object.fromEntries(sites.map((s) => [s.slug, routesFor(s)]));
   const all = Object.values(routesBySite).flat();
@@ -85,6 +86,8 @@ export async function buildSites(o: BuildOptions): Promise<BuildReport> {
       configPath: path.join(o.root, '.eleventy.js'),
       quietMode: true,
     });
+    // Problems are reported with the practice's other problems, not on Eleventy's console.
+    eleventy.disableLogger();
     try {
       await eleventy.write();
     } catch (e) {
@@ -113,7 +116,7 @@ export async function buildSites(o: BuildOptions): Promise<BuildReport> {
         progress(`${site.slug}: output failed the security gate, not published`);
         continue;
       }
-      result.manifest = await store.publish(site.slug, dir, { commit, builtAt });
+      result.manifest = await store.publish(site.slug, dir, { commit, dirty: dirty.has(site.slug), builtAt });
       await linkDist(settings.distDir, site.slug, store);
       progress(`${site.slug}: revision ${result.manifest.revision} is live (${result.pages} pages)`);
     }

@@ -10,6 +10,8 @@ export interface Manifest {
   practice: string;
   revision: string;
   commit: string;
+  /** The content had changes not yet committed when it was built (local builds only). */
+  dirty: boolean;
   contentHash: string;
   builtAt: string;
   /** Path inside the revision → sha256 of the file. */
@@ -19,7 +21,7 @@ export interface Manifest {
 export interface RevisionStore {
   readonly root: string;
   /** Makes `folder` (which it moves) a revision of `practice` and switches live to it. */
-  publish(practice: string, folder: string, meta: { commit: string; builtAt: string }): Promise<Manifest>;
+  publish(practice: string, folder: string, meta: { commit: string; dirty: boolean; builtAt: string }): Promise<Manifest>;
   live(practice: string): Promise<string | undefined>;
   /** Absolute folder of the live revision, resolved once so one request never mixes two. */
   liveFolder(practice: string): Promise<string | undefined>;
@@ -64,7 +66,7 @@ export function revisionStore(root: string): RevisionStore {
       const { files, contentHash } = await hashFolder(folder);
       const stamp = meta.builtAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
       const revision = `${stamp}-${contentHash.slice(0, 10)}`;
-      const manifest: Manifest = { practice, revision, commit: meta.commit, contentHash, builtAt: meta.builtAt, files };
+      const manifest: Manifest = { practice, revision, commit: meta.commit, dirty: meta.dirty, contentHash, builtAt: meta.builtAt, files };
       await mkdir(revisionsDir(practice), { recursive: true });
       const target = path.join(revisionsDir(practice), revision);
       const existing = await stat(target).catch(() => undefined);
