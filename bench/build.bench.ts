@@ -2,6 +2,8 @@
 // Eleventy build of the same Markdown, plus a one-practice rebuild and the build's peak memory.
 // Every build runs in a fresh process (bench/run-build.ts), alternating pd and bare so that
 // anything else slowing the machine hits both alike.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +25,11 @@ const now = '2026-12-04T09:00:00Z';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'pd-bench-'));
 const log = (message: string) => console.error(`• ${message}`);
+// Ctrl-C skips `finally`, and each run leaves a few hundred MB in the temp folder.
+process.once('SIGINT', () => {
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(130);
+});
 
 try {
   log(`Generating ${practices} practices × ${pagesPerPractice} pages in ${tmp}`);
@@ -40,17 +47,18 @@ try {
     expectPages: fixture.pages,
     ...extra,
   });
-  const pd = async (extra?: Partial<PdJob>, keep = false) => {
+  // Outputs stay until the end: deleting them, like writing them, leaves the disk busy for a
+  // while, and that would slow whichever build runs next. For the same reason every run starts
+  // once the last one's writes have reached the disk.
+  const pd = async (extra?: Partial<PdJob>) => {
+    settle();
     const job = pdJob(extra);
-    const result = await runJob(job, root);
-    if (!keep) await rm(job.storeDir, { recursive: true, force: true });
-    return { result, job };
+    return { result: await runJob(job, root), job };
   };
   const bare = async () => {
+    settle();
     const output = path.join(tmp, 'bare', `out-${++run}`);
-    const result = await runJob({ mode: 'bare', input: fixture.bareInput, output, config: fixture.bareConfig }, path.dirname(fixture.bareConfig));
-    await rm(output, { recursive: true, force: true });
-    return result;
+    return runJob({ mode: 'bare', input: fixture.bareInput, output, config: fixture.bareConfig }, path.dirname(fixture.bareConfig));
   };
 
   log('Warm-up: one pd build and one bare Eleventy build');
@@ -64,7 +72,7 @@ try {
     log(`Run ${i} of ${runs}: pd build`);
     // The last full build also times the one-practice rebuilds, in the same (warm) process.
     const last = i === runs;
-    const { result, job } = await pd(last ? { rebuild: { ...edited, times: rebuilds } } : {}, last);
+    const { result, job } = await pd(last ? { rebuild: { ...edited, times: rebuilds } } : {});
     pdRuns.push(result);
     if (last) lastJob = job;
     log(`Run ${i} of ${runs}: bare Eleventy build`);
@@ -76,6 +84,7 @@ try {
   const coldRuns: Timed[] = [];
   for (let i = 1; i <= coldRebuilds; i++) {
     await appendFile(path.join(fixture.contentRoot, 'content/practices', edited.practice, 'pages', edited.page), `\nEdited again (${i}).\n`);
+    settle();
     const { storeDir, distDir } = lastJob!;
     coldRuns.push(await runJob({ mode: 'pd', root, contentRoot: fixture.contentRoot, storeDir, distDir, now, practices: [edited.practice] }, root));
   }
@@ -87,7 +96,8 @@ try {
     const site = await hugoSite(fixture.bareInput, path.join(tmp, 'hugo'));
     hugoRuns = [];
     for (let i = 0; i <= runs; i++) {
-      const ms = await hugoBuild(site, path.join(tmp, 'hugo-out'));
+      settle();
+      const ms = await hugoBuild(site, path.join(tmp, `hugo-out-${i}`));
       if (i > 0) hugoRuns.push(ms); // the first is the warm-up
     }
   }
@@ -115,6 +125,8 @@ function report(r: {
   const pdMs = median(r.pdRuns.map((x) => x.ms));
   const bareMs = median(r.bareRuns.map((x) => x.ms));
   const ratio = pdMs / bareMs;
+  const pdCpuMs = median(r.pdRuns.map((x) => x.cpuMs));
+  const bareCpuMs = median(r.bareRuns.map((x) => x.cpuMs));
   const rebuildMs = median(r.rebuildMs);
   const coldMs = median(r.coldRuns.map((x) => x.ms));
   const coldProcessMs = median(r.coldRuns.map((x) => x.processMs));
@@ -132,13 +144,16 @@ function report(r: {
   const rows: [string, string, string, string][] = [
     ['pd build, all practices', sec(pdMs), runsOf(r.pdRuns.map((x) => x.ms)), ''],
     ['  whole process', sec(median(r.pdRuns.map((x) => x.processMs))), runsOf(r.pdRuns.map((x) => x.processMs)), ''],
+    ['  CPU time', sec(pdCpuMs), runsOf(r.pdRuns.map((x) => x.cpuMs)), ''],
     [`  per rendered page (${routes})`, `${perPage.pd.toFixed(2)} ms`, '', ''],
     ...phaseNames.map((p): [string, string, string, string] => [`  ${p}`, sec(phasesMs[p]!), '', '']),
     ['bare Eleventy', sec(bareMs), runsOf(r.bareRuns.map((x) => x.ms)), ''],
     ['  whole process', sec(median(r.bareRuns.map((x) => x.processMs))), runsOf(r.bareRuns.map((x) => x.processMs)), ''],
+    ['  CPU time', sec(bareCpuMs), runsOf(r.bareRuns.map((x) => x.cpuMs)), ''],
     [`  per rendered page (${r.fixturePages})`, `${perPage.bare.toFixed(2)} ms`, '', ''],
     ['ratio pd / bare', `${ratio.toFixed(2)}×`, '', `≤ ${targets.ratio}× ${verdict(ratio <= targets.ratio)}`],
     ['  per rendered page', `${(perPage.pd / perPage.bare).toFixed(2)}×`, '', ''],
+    ['  CPU time', `${(pdCpuMs / bareCpuMs).toFixed(2)}×`, '', ''],
     r.hugo ? ['Hugo', sec(hugoMs!), runsOf(r.hugo.ms), r.hugo.version] : ['Hugo', '–', 'not installed', ''],
     [`rebuild ${edited.practice} after an edit`, sec(rebuildMs), runsOf(r.rebuildMs), `≤ ${sec(targets.rebuildMs)} ${verdict(rebuildMs <= targets.rebuildMs)}`],
     ['  in a new process', sec(coldMs), runsOf(r.coldRuns.map((x) => x.ms)), ''],
@@ -165,11 +180,14 @@ function report(r: {
     pdBuildMs: round(pdMs),
     pdBuildRunsMs: r.pdRuns.map((x) => round(x.ms)),
     pdProcessMs: round(median(r.pdRuns.map((x) => x.processMs))),
+    pdCpuMs: round(pdCpuMs),
     pdPhasesMs: Object.fromEntries(Object.entries(phasesMs).map(([k, v]) => [k, round(v)])),
     bareEleventyMs: round(bareMs),
     bareEleventyRunsMs: r.bareRuns.map((x) => round(x.ms)),
     bareProcessMs: round(median(r.bareRuns.map((x) => x.processMs))),
+    bareCpuMs: round(bareCpuMs),
     ratio: Number(ratio.toFixed(3)),
+    cpuRatio: Number((pdCpuMs / bareCpuMs).toFixed(3)),
     pdMsPerRenderedPage: Number(perPage.pd.toFixed(3)),
     bareMsPerRenderedPage: Number(perPage.bare.toFixed(3)),
     ratioPerRenderedPage: Number((perPage.pd / perPage.bare).toFixed(3)),
@@ -184,6 +202,11 @@ function report(r: {
     targetsMet: { ratio: ratio <= targets.ratio, rebuild: rebuildMs <= targets.rebuildMs, peakRss: peakRssMiB < targets.peakRssMiB },
   };
   console.log(`\nRESULT json: ${JSON.stringify(result)}`);
+}
+
+/** Flushes written files to disk (where `sync` exists), so no run pays for the one before. */
+function settle(): void {
+  spawnSync('sync');
 }
 
 function median(xs: number[]): number {

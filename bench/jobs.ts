@@ -24,6 +24,8 @@ export type PdJob = Extract<Job, { mode: 'pd' }>;
 export interface Result {
   /** Time inside the build call, after modules are loaded. */
   ms: number;
+  /** CPU time (user + system, every thread) of the build call. */
+  cpuMs: number;
   maxRssMiB: number;
   /** pd only: time per build phase. */
   phases: Record<string, number>;

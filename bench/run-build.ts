@@ -11,8 +11,9 @@ async function run(job: Job): Promise<Result> {
   if (job.mode === 'bare') {
     const { default: Eleventy } = await import('@11ty/eleventy');
     const started = performance.now();
+    const cpu = cpuMs();
     await new Eleventy(job.input, job.output, { quietMode: true, configPath: job.config }).write();
-    return { ms: performance.now() - started, maxRssMiB: maxRssMiB(), phases: {}, routes: 0 };
+    return { ms: performance.now() - started, cpuMs: cpuMs() - cpu, maxRssMiB: maxRssMiB(), phases: {}, routes: 0 };
   }
 
   const { buildSites } = await import('../build/pipeline/build-sites.ts');
@@ -40,8 +41,10 @@ async function run(job: Job): Promise<Result> {
   };
 
   const started = performance.now();
+  const cpu = cpuMs();
   const report = await buildSites({ ...base, practices: job.practices, onProgress });
   const ms = performance.now() - started;
+  const cpuUsed = cpuMs() - cpu;
   phases[phase] = (phases[phase] ?? 0) + performance.now() - mark;
   delete phases.start;
   const routes = assertBuilt(report.practices, job.expectPages);
@@ -59,7 +62,7 @@ async function run(job: Job): Promise<Result> {
       assertBuilt(r.practices);
     }
   }
-  return { ms, maxRssMiB: rss, phases, routes, rebuildMs };
+  return { ms, cpuMs: cpuUsed, maxRssMiB: rss, phases, routes, rebuildMs };
 }
 
 /** Throws unless every practice was published; returns how many routes were rendered. */
@@ -72,6 +75,13 @@ function assertBuilt(practices: { slug: string; ok: boolean; pages: number; prob
   const pages = practices.reduce((n, p) => n + p.pages, 0);
   if (expectPages !== undefined && pages < expectPages) throw new Error(`built only ${pages} pages, expected at least ${expectPages}`);
   return pages;
+}
+
+// All threads, so file work done on libuv's pool counts too; unlike wall time, other programs
+// on the machine barely change it.
+function cpuMs(): number {
+  const u = process.resourceUsage();
+  return (u.userCPUTime + u.systemCPUTime) / 1000;
 }
 
 // Linux reports maxRSS in KiB.

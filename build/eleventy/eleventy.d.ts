@@ -19,5 +19,6 @@ declare module '@11ty/eleventy' {
     write(): Promise<unknown>;
     setIsVerbose(verbose: boolean): void;
     disableLogger(): void;
+    toJSON(): Promise<unknown[]>;
   }
 }

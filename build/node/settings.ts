@@ -1,5 +1,6 @@
 // Configuration from the environment, read once at start-up into a typed object. A bad value
 // stops start-up with a message naming the setting.
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Settings {
@@ -7,6 +8,10 @@ export interface Settings {
   storeDir: string;
   /** Where `dist/<slug>` links to each practice's live revision. */
   distDir: string;
+  /** Build caches (the compiled theme), kept apart from revisions. */
+  cacheDir: string;
+  /** Worker threads a large build may use. */
+  buildWorkers: number;
   host: string;
   port: number;
   security: { contact: string; policy: string };
@@ -26,7 +31,12 @@ export function loadSettings(root: string, env: NodeJS.ProcessEnv = process.env)
     throw new SettingsError(`PD_SECURITY_CONTACT must start with mailto: or https:// (RFC 9116), not "${contact}"`);
   const policy = env.PD_SECURITY_POLICY ?? 'https://practicedigital.co.uk/security';
   if (!policy.startsWith('https://')) throw new SettingsError(`PD_SECURITY_POLICY must be an https:// address, not "${policy}"`);
+  const workers = Number(env.PD_BUILD_WORKERS ?? os.availableParallelism());
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    throw new SettingsError(`PD_BUILD_WORKERS must be a whole number from 1 to 64, not "${env.PD_BUILD_WORKERS}"`);
   return {
+    cacheDir: path.resolve(root, env.PD_CACHE_DIR ?? '.pd/cache'),
+    buildWorkers: workers,
     storeDir: path.resolve(root, env.PD_STORE_DIR ?? '.pd/sites'),
     distDir: path.resolve(root, env.PD_DIST_DIR ?? 'dist'),
     host,

@@ -21,7 +21,8 @@ export interface Manifest {
 export interface RevisionStore {
   readonly root: string;
   /** Makes `folder` (which it moves) a revision of `practice` and switches live to it. */
-  publish(practice: string, folder: string, meta: { commit: string; dirty: boolean; builtAt: string }): Promise<Manifest>;
+  /** `files` (path → sha256) may be given when the caller already hashed what it wrote. */
+  publish(practice: string, folder: string, meta: { commit: string; dirty: boolean; builtAt: string; files?: Record<string, string> }): Promise<Manifest>;
   live(practice: string): Promise<string | undefined>;
   /** Absolute folder of the live revision, resolved once so one request never mixes two. */
   liveFolder(practice: string): Promise<string | undefined>;
@@ -36,13 +37,15 @@ export async function hashFolder(folder: string): Promise<{ files: Record<string
     .filter((e) => e.isFile())
     .map((e) => path.relative(folder, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
     .sort();
+  for (const name of names) files[name] = createHash('sha256').update(await readFile(path.join(folder, name))).digest('hex');
+  return { files, contentHash: contentHashOf(files) };
+}
+
+/** One hash for a whole revision: of each file's hash and name, in name order (like `sha256sum`). */
+export function contentHashOf(files: Record<string, string>): string {
   const all = createHash('sha256');
-  for (const name of names) {
-    const h = createHash('sha256').update(await readFile(path.join(folder, name))).digest('hex');
-    files[name] = h;
-    all.update(`${h}  ${name}\n`);
-  }
-  return { files, contentHash: all.digest('hex') };
+  for (const name of Object.keys(files).sort()) all.update(`${files[name]}  ${name}\n`);
+  return all.digest('hex');
 }
 
 export function revisionStore(root: string): RevisionStore {
@@ -63,7 +66,7 @@ export function revisionStore(root: string): RevisionStore {
   return {
     root,
     async publish(practice, folder, meta) {
-      const { files, contentHash } = await hashFolder(folder);
+      const { files, contentHash } = meta.files ? { files: meta.files, contentHash: contentHashOf(meta.files) } : await hashFolder(folder);
       const stamp = meta.builtAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
       const revision = `${stamp}-${contentHash.slice(0, 10)}`;
       const manifest: Manifest = { practice, revision, commit: meta.commit, dirty: meta.dirty, contentHash, builtAt: meta.builtAt, files };

@@ -69,6 +69,7 @@ export function renderMarkdown(source: string): Rendered {
       if (t.map) line = t.map[0];
       if (t.type === 'html_block' || t.type === 'html_inline') checkHtml(t.content, line, unsafe, links);
       if (t.type === 'link_open') checkUrl(String(t.attrGet('href') ?? ''), 'link', line, unsafe, links);
+      if (t.type === 'inline' && t.children) keepPhoneNumbersTogether(t.children);
       if (t.type === 'image') checkUrl(String(t.attrGet('src') ?? ''), 'image', line, unsafe, links);
       if (t.type === 'heading_open' && t.tag === 'h1')
         unsafe.push({ line, message: 'has a top-level heading (#)', fix: 'use ## for headings: the page title is the only top-level heading' });
@@ -77,6 +78,16 @@ export function renderMarkdown(source: string): Rendered {
   };
   visit(tokens);
   return { html: sanitize(md.renderer.render(tokens, md.options, {})), unsafe, links };
+}
+
+/** A phone number split across two lines is misread: join its digit groups with no-break spaces. */
+function keepPhoneNumbersTogether(children: Token[]) {
+  let inPhoneLink = false;
+  for (const c of children) {
+    if (c.type === 'link_open') inPhoneLink = /^(tel|sms):/i.test(String(c.attrGet('href') ?? ''));
+    else if (c.type === 'link_close') inPhoneLink = false;
+    else if (inPhoneLink && c.type === 'text') c.content = c.content.replace(/ /g, '\u00a0');
+  }
 }
 
 function checkUrl(href: string, what: string, line: number, unsafe: UnsafeContent[], links: Rendered['links']) {

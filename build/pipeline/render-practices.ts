@@ -1,0 +1,175 @@
+// Checks, renders and secures a group of practices into a staging folder, one folder each. Runs
+// in the main thread for small builds and in worker threads for large ones (see build-sites.ts),
+// so it takes and returns only plain data.
+import Eleventy from '@11ty/eleventy';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { hasErrors, type Problem } from '../../lib/content/problems.ts';
+import { setSiteData, type SiteData } from '../eleventy/site-data.ts';
+import { contentSecurityPolicy } from '../security/csp.ts';
+import { headersFile } from '../security/headers.ts';
+import { emptyInspection, inspectHtml } from '../security/inspect-html.ts';
+import { gateCss } from '../security/third-party-gate.ts';
+import { routesFor, siteView, type Route } from '../site/routes.ts';
+import type { ThemeAssets } from './theme-assets.ts';
+import { validateContent } from './validate-content.ts';
+
+export interface RenderJob {
+  /** The project: theme, templates and Eleventy configuration. */
+  root: string;
+  contentRoot: string;
+  practices: string[];
+  /** ISO time the build is for. */
+  now: string;
+  commit: string;
+  stagingDir: string;
+  assets: ThemeAssets;
+  security: { contact: string; policy: string };
+}
+
+export interface RenderedPractice {
+  slug: string;
+  ok: boolean;
+  problems: Problem[];
+  pages: number;
+  /** Staging folder holding the finished site, when ok. */
+  folder?: string;
+  /** sha256 of every file written, by path inside the folder. */
+  files?: Record<string, string>;
+}
+
+const textViews = ['sitemap', 'robots', 'security-txt'];
+
+export async function renderPractices(job: RenderJob): Promise<RenderedPractice[]> {
+  const loaded = (await Promise.all(job.practices.map((p) => validateContent(job.contentRoot, p)))).flat();
+  const results = new Map<string, RenderedPractice>(
+    loaded.map((l) => [l.slug, { slug: l.slug, ok: !hasErrors(l.problems), problems: l.problems, pages: 0 }]),
+  );
+  const good = loaded.filter((l) => l.practice && !hasErrors(l.problems));
+  if (!good.length) return [...results.values()];
+
+  const now = new Date(job.now);
+  const sites = good.map((l) => siteView(l.practice!, { now, revision: job.commit }));
+  const routesBySite: Record<string, Route[]> = Object.fromEntries(sites.map((s) => [s.slug, routesFor(s)]));
+  const all = Object.values(routesBySite).flat();
+  const data: SiteData = {
+    htmlRoutes: all.filter((r) => !textViews.includes(r.view)),
+    fileRoutes: all.filter((r) => textViews.includes(r.view)),
+    routesBySite,
+    cssPath: job.assets.cssPath,
+    security: job.security,
+  };
+
+  // Eleventy renders into memory: the pages are inspected, hashed and written once, by us.
+  let rendered: { outputPath: string; content: string }[];
+  setSiteData(data);
+  try {
+    const eleventy = new Eleventy(path.join(job.root, 'themes/nhsuk/templates'), job.stagingDir, {
+      configPath: path.join(job.root, '.eleventy.js'),
+      quietMode: true,
+    });
+    // Problems are reported with the practice's other problems, not on Eleventy's console.
+    eleventy.disableLogger();
+    rendered = (await eleventy.toJSON()) as { outputPath: string; content: string }[];
+  } catch (e) {
+    for (const s of sites)
+      Object.assign(results.get(s.slug)!, {
+        ok: false,
+        problems: [{ file: 'themes/nhsuk', field: '', message: `the site could not be rendered: ${errorChain(e as Error)}`, fix: 'fix the template error; nothing was published', severity: 'error' }],
+      });
+    return [...results.values()];
+  } finally {
+    setSiteData(undefined);
+  }
+
+  const byPath = new Map(rendered.map((r) => [path.relative(job.stagingDir, r.outputPath).split(path.sep).join('/'), r.content]));
+  const assetBytes = await readAssets(job.assets);
+  for (const site of sites) {
+    const result = results.get(site.slug)!;
+    const routes = routesBySite[site.slug]!;
+    result.pages = routes.length;
+    const missing = routes.filter((r) => !byPath.has(r.outputPath)).map((r) => r.url);
+    if (missing.length) {
+      Object.assign(result, {
+        ok: false,
+        problems: [{ file: 'themes/nhsuk', field: '', message: `the build wrote no ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`, fix: 'check the theme templates render every route', severity: 'error' }],
+      });
+      continue;
+    }
+    const files = new Map<string, string | Buffer>();
+    for (const r of routes) files.set(r.outputPath.slice(site.slug.length + 1), byPath.get(r.outputPath)!);
+    for (const [to, bytes] of assetBytes) files.set(to, bytes);
+    for (const m of site.practice.media) files.set(`media/${path.posix.basename(m)}`, await readFile(path.join(job.contentRoot, site.practice.dir, m)));
+
+    const inspection = emptyInspection();
+    for (const [name, body] of files) {
+      if (name.endsWith('.html')) inspectHtml(name, body as string, site.origin, inspection);
+      else if (name.endsWith('.css')) inspection.thirdParty.push(...gateCss(name, body.toString(), site.origin));
+    }
+    files.set('_headers', headersFile({ csp: contentSecurityPolicy(inspection), hstsPreload: site.profile.settings?.hsts_preload ?? true }, job.assets.cssPath));
+    const problems = securityProblems(inspection);
+    if (problems.length) {
+      Object.assign(result, { ok: false, problems: [...result.problems, ...problems] });
+      continue;
+    }
+    const folder = path.join(job.stagingDir, site.slug);
+    result.files = await writeAll(folder, files);
+    result.folder = folder;
+  }
+  return [...results.values()];
+}
+
+async function readAssets(assets: ThemeAssets): Promise<Map<string, string | Buffer>> {
+  const out = new Map<string, string | Buffer>([[assets.cssPath.slice(1), assets.css]]);
+  await Promise.all(Object.entries(assets.files).map(async ([to, from]) => out.set(to.slice(1), await readFile(from))));
+  return out;
+}
+
+/** Writes the files and returns their sha256 hashes, computed from what was written. */
+async function writeAll(folder: string, files: Map<string, string | Buffer>): Promise<Record<string, string>> {
+  const dirs = new Set([...files.keys()].map((f) => path.posix.dirname(f)));
+  await Promise.all([...dirs].map((d) => mkdir(path.join(folder, d), { recursive: true })));
+  const hashes: Record<string, string> = {};
+  const entries = [...files];
+  // A bounded number of writes in flight: enough to keep the disk busy, few enough for file handles.
+  for (let i = 0; i < entries.length; i += 64) {
+    await Promise.all(
+      entries.slice(i, i + 64).map(async ([name, body]) => {
+        hashes[name] = createHash('sha256').update(body).digest('hex');
+        await writeFile(path.join(folder, name), body);
+      }),
+    );
+  }
+  return Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function securityProblems(i: ReturnType<typeof emptyInspection>): Problem[] {
+  return [
+    ...i.thirdParty.map((g) => ({
+      file: g.file,
+      field: '',
+      message: `loads a ${g.what} from another origin (${g.url.slice(0, 120)})`,
+      fix: 'patient pages load nothing from other sites: serve it from the site itself, or link to it instead',
+      severity: 'error' as const,
+    })),
+    ...i.refused.map((r) => ({
+      file: r.file,
+      field: '',
+      message: `has ${r.what}, which a strict Content-Security-Policy cannot allow`,
+      fix: 'move the styling into the theme stylesheet and any behaviour into a script file',
+      severity: 'error' as const,
+    })),
+  ];
+}
+
+/** Eleventy wraps template errors several times; the innermost says what went wrong. */
+function errorChain(e: Error): string {
+  const parts: string[] = [];
+  for (let cur: unknown = e; cur instanceof Error && parts.length < 6; cur = (cur as { originalError?: unknown }).originalError ?? cur.cause)
+    parts.push(shorten(cur.message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')));
+  return parts.join(' ← ');
+}
+
+/** Eleventy's messages can list every output path; keep the head and the tail, which say what and where. */
+const shorten = (m: string) => (m.length > 400 ? `${m.slice(0, 200)} … ${m.slice(-150)}` : m);
