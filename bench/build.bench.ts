@@ -40,7 +40,8 @@ try {
     mode: 'pd',
     root,
     contentRoot: fixture.contentRoot,
-    // A fresh store every run: nothing cached from an earlier build, the Sass included.
+    // A fresh store every run, so every practice is published anew. The compiled theme is cached
+    // in the project's .pd/cache as in everyday use (the warm-up run fills it).
     storeDir: path.join(tmp, `store-${++run}`),
     distDir: path.join(tmp, `dist-${run}`),
     now,
@@ -163,7 +164,7 @@ function report(r: {
   ];
   console.log(
     `\n${practices} practices × ${pagesPerPractice} pages = ${r.fixturePages} Markdown pages; pd renders ${routes} routes from them ` +
-      `(with the generated pages, services, news and policies), bare Eleventy renders ${r.fixturePages}.`,
+      `(with the generated pages, services, news and policies), bare Eleventy renders every Markdown file of the practices.`,
   );
   console.log(`Medians of ${runs} runs (rebuild: ${rebuilds} in the process of the last full build; ${coldRebuilds} in new processes). Node ${process.version}, ${os.availableParallelism()} CPUs.\n`);
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length), ['', 'median', 'runs', 'target'][c]!.length));

@@ -20,6 +20,8 @@ export interface Fixture {
   bareInput: string;
   bareConfig: string;
   pages: number;
+  /** Every Markdown file pd reads, which the bare build renders too. */
+  markdownFiles: number;
 }
 
 const templateOds = 'Z99901';
@@ -37,7 +39,7 @@ export async function makeFixture(o: FixtureOptions): Promise<Fixture> {
   const contentRoot = path.join(o.dir, 'pd');
   const bareInput = path.join(o.dir, 'bare', 'src');
   const slugs = Array.from({ length: o.practices }, (_, i) => slugOf(i + 1));
-  await Promise.all(
+  const counts = await Promise.all(
     slugs.map(async (slug, i) => {
       const target = path.join(contentRoot, 'content/practices', slug);
       await cp(o.template, target, { recursive: true });
@@ -47,13 +49,16 @@ export async function makeFixture(o: FixtureOptions): Promise<Fixture> {
       await rm(path.join(target, 'pages'), { recursive: true });
       await mkdir(path.join(target, 'pages'));
       await mkdir(path.join(bareInput, slug), { recursive: true });
-      await Promise.all(
-        pageSources.map(async (p) => {
-          const text = identify(p.text);
-          await writeFile(path.join(target, 'pages', p.name), text);
-          await writeFile(path.join(bareInput, slug, p.name), text);
-        }),
-      );
+      await Promise.all(pageSources.map((p) => writeFile(path.join(target, 'pages', p.name), identify(p.text))));
+      // The bare build gets the same Markdown pd reads: every .md of the practice (pages,
+      // services, news, team, notices, policies), each as a page of its own.
+      for (const e of await readdir(target, { recursive: true, withFileTypes: true })) {
+        if (!e.isFile() || !e.name.endsWith('.md')) continue;
+        const rel = path.relative(target, path.join(e.parentPath, e.name));
+        await mkdir(path.join(bareInput, slug, path.dirname(rel)), { recursive: true });
+        await cp(path.join(e.parentPath, e.name), path.join(bareInput, slug, rel));
+      }
+      return (await readdir(target, { recursive: true })).filter((f) => f.endsWith('.md')).length;
     }),
   );
 
@@ -69,7 +74,8 @@ export async function makeFixture(o: FixtureOptions): Promise<Fixture> {
     bareConfig,
     "export default function () {\n  return { dir: { includes: '_includes' }, templateFormats: ['md'], markdownTemplateEngine: false };\n}\n",
   );
-  return { contentRoot, slugs, bareInput, bareConfig, pages: slugs.length * pageSources.length };
+  const markdownFiles = counts.reduce((a, b) => a + b, 0);
+  return { contentRoot, slugs, bareInput, bareConfig, pages: slugs.length * pageSources.length, markdownFiles };
 }
 
 /**

@@ -19,21 +19,18 @@ async function run(job: Job): Promise<Result> {
   const { buildSites } = await import('../build/pipeline/build-sites.ts');
   const { loadSettings } = await import('../build/node/settings.ts');
   const { revisionStore } = await import('../build/publish/revision-store.ts');
-  const settings = loadSettings(job.root, { PD_STORE_DIR: job.storeDir, PD_DIST_DIR: job.distDir });
+  const settings = loadSettings(job.root, { ...process.env, PD_STORE_DIR: job.storeDir, PD_DIST_DIR: job.distDir });
   const base = { root: job.root, contentRoot: job.contentRoot, settings, store: revisionStore(settings.storeDir), now: new Date(job.now) };
 
-  // Progress messages mark where the build moves from one phase to the next.
+  // Progress messages mark where the build moves from one phase to the next; the time before the
+  // first one is the theme (cached Sass) and the git state.
   const phases: Record<string, number> = {};
   let phase = 'start';
   let mark = performance.now();
   const onProgress = (message: string) => {
-    const next = message.startsWith('Checking')
-      ? 'check content'
-      : message.startsWith('Preparing')
-        ? 'theme (Sass)'
-        : message.startsWith('Rendering')
-          ? 'Eleventy render'
-          : 'secure + publish';
+    // "Checking and rendering" covers the work done in the build workers; what follows is the
+    // main thread switching each practice's revision live.
+    const next = message.startsWith('Checking') ? 'check, render, secure (workers)' : 'publish';
     if (next === phase) return;
     const t = performance.now();
     phases[phase] = (phases[phase] ?? 0) + t - mark;
@@ -46,6 +43,7 @@ async function run(job: Job): Promise<Result> {
   const ms = performance.now() - started;
   const cpuUsed = cpuMs() - cpu;
   phases[phase] = (phases[phase] ?? 0) + performance.now() - mark;
+  phases['theme and git state'] = phases.start ?? 0;
   delete phases.start;
   const routes = assertBuilt(report.practices, job.expectPages);
   // Taken before any rebuilds, so it is the full build's peak.

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { collections } from '../../schemas/model.ts';
 import type { Fields, SelectField } from '../../schemas/dsl.ts';
+import { MemoTag } from './memo-tag.ts';
 
 export interface ThemeOptions {
   themeDir: string;
@@ -18,6 +19,11 @@ export default function theme(config: UserConfig, o: ThemeOptions): void {
     throwOnUndefined: false,
     trimBlocks: false,
   });
+  env.addExtension('memo', new MemoTag());
+  // nunjucks' own trim runs a backtracking regular expression; the design system's macros trim
+  // every string they output, so the native trim saves real time on large builds.
+  const { copySafeness } = nunjucks.runtime as unknown as { copySafeness(from: unknown, to: string): unknown };
+  env.addFilter('trim', (s: unknown) => copySafeness(s, String(s ?? '').trim()));
   config.setLibrary('njk', env);
   config.addGlobalData('labels', selectLabels());
 }

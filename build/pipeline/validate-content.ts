@@ -8,11 +8,15 @@ export interface PracticeResult extends LoadResult {
 
 /** Loads and checks one practice, or all of them. */
 export async function validateContent(root: string, only?: string, reader: ContentReader = fsReader(root)): Promise<PracticeResult[]> {
-  const all = await listPractices(reader);
-  if (only && !all.includes(only)) {
-    const known = all.length ? `the practices are ${all.join(', ')}` : 'there are no practices yet';
-    throw new Error(`there is no practice "${only}" in ${practicesDir}/ (${known})`);
+  if (only) {
+    // Only list every practice when the one asked for is not there, to name the ones that are.
+    if (!(await reader.listFiles(`${practicesDir}/${only}`)).length) {
+      const all = await listPractices(reader);
+      const known = all.length ? `the practices are ${all.join(', ')}` : 'there are no practices yet';
+      throw new Error(`there is no practice "${only}" in ${practicesDir}/ (${known})`);
+    }
+    return [{ slug: only, ...(await loadPractice(reader, only)) }];
   }
-  const slugs = only ? [only] : all;
+  const slugs = await listPractices(reader);
   return Promise.all(slugs.map(async (slug) => ({ slug, ...(await loadPractice(reader, slug)) })));
 }

@@ -40,6 +40,8 @@ export interface Route {
   reviewed?: { last: string; next: string };
   /** Not listed in the sitemap (error pages, text files). */
   unlisted?: boolean;
+  /** The main-navigation address shown as current on this page ('' when none is). */
+  currentNav: string;
   site: SiteView;
 }
 
@@ -120,8 +122,13 @@ export function routesFor(site: SiteView): Route[] {
   const { practice } = site;
   const home: Crumb = { text: 'Home', href: '/' };
   const out: Route[] = [];
-  const add = (r: Omit<Route, 'outputPath' | 'site'> & { outputPath?: string }) =>
-    out.push({ ...r, site, outputPath: `${site.slug}${r.outputPath ?? `${r.url}index.html`}` });
+  const add = (r: Omit<Route, 'outputPath' | 'site' | 'currentNav'> & { outputPath?: string }) =>
+    out.push({
+      ...r,
+      site,
+      outputPath: `${site.slug}${r.outputPath ?? `${r.url}index.html`}`,
+      currentNav: site.nav.find((n) => n.href === r.url)?.href ?? '',
+    });
   const reviewed = (d: { last_reviewed: string; review_by: string }) => ({
     last: formatDate(d.last_reviewed),
     next: formatDate(d.review_by),

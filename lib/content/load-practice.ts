@@ -58,9 +58,12 @@ export async function loadPractice(reader: ContentReader, slug: string): Promise
     return { problems };
   }
 
+  // Every text file is read at once, so the disk works while the checks run.
+  const texts = new Map(files.filter((f) => /\.(md|yml)$/.test(f)).map((f) => [f, reader.readText(`${dir}/${f}`)] as const));
+  for (const t of texts.values()) t.catch(() => {});
   const read = async (rel: string, fields: Fields, body: MarkdownField | undefined, extra: (d: never) => FieldProblem[], ods?: string) => {
     const file = `${dir}/${rel}`;
-    const sf = readSourceFile(file, await reader.readText(file));
+    const sf = readSourceFile(file, (await texts.get(rel)) ?? (await reader.readText(file)));
     problems.push(...sf.problems);
     if (sf.problems.length) return undefined;
     const { value, problems: fieldProblems } = checkFields(fields, sf.data);

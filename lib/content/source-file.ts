@@ -3,7 +3,8 @@
 // keeps its leading zero, `no` stays the word "no" and a date stays a date string. The content
 // model then decides what each field means.
 import matter from 'gray-matter';
-import { LineCounter, parseDocument, isMap, type Document, type Node } from 'yaml';
+import jsYaml from 'js-yaml';
+import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Problem } from './problems.ts';
 
 export interface SourceFile {
@@ -43,32 +44,49 @@ export function readSourceFile(file: string, text: string): SourceFile {
     body = split.content;
     bodyLine = text.slice(0, text.length - split.content.length).split('\n').length;
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { schema: 'failsafe', lineCounter, prettyErrors: false, uniqueKeys: true });
-  for (const e of doc.errors) {
-    const pos = lineCounter.linePos(e.pos[0]);
-    problems.push({
-      file,
-      line: pos.line,
-      field: '',
-      message: `the YAML cannot be read (${yamlReason(e.code, e.message)})`,
-      fix: 'check the indentation and that every "key: value" pair has a colon and a space; put text with a colon in quotes',
-      severity: 'error',
-    });
+  // js-yaml reads the text several times faster; `yaml` is used only when positions are needed:
+  // to report a syntax error, or to find the line of a field that has a problem.
+  const fast = loadFast(yamlText);
+  let positions: { doc: Document; lineCounter: LineCounter } | undefined;
+  const parsePositions = () => {
+    if (!positions) {
+      const lineCounter = new LineCounter();
+      positions = { doc: parseDocument(yamlText, { schema: 'failsafe', lineCounter, prettyErrors: false, uniqueKeys: true }), lineCounter };
+    }
+    return positions;
+  };
+  let data: unknown = fast.ok ? fast.data : undefined;
+  if (!fast.ok) {
+    const { doc, lineCounter } = parsePositions();
+    for (const e of doc.errors) {
+      problems.push({
+        file,
+        line: lineCounter.linePos(e.pos[0]).line,
+        field: '',
+        message: `the YAML cannot be read (${yamlReason(e.code, e.message)})`,
+        fix: 'check the indentation and that every "key: value" pair has a colon and a space; put text with a colon in quotes',
+        severity: 'error',
+      });
+    }
+    data = doc.errors.length ? {} : doc.toJS();
   }
-  const data = doc.errors.length ? {} : (doc.toJS() ?? {});
-  if (!doc.errors.length && doc.contents && !isMap(doc.contents)) {
-    problems.push({
-      file,
-      line: 1,
-      field: '',
-      message: 'does not hold a list of fields',
-      fix: 'write one "field: value" per line',
-      severity: 'error',
-    });
+  data ??= {};
+  if (!problems.length && (typeof data !== 'object' || Array.isArray(data))) {
+    problems.push({ file, line: 1, field: '', message: 'does not hold a list of fields', fix: 'write one "field: value" per line', severity: 'error' });
   }
-  const lineOf = (path: readonly (string | number)[]) => locate(doc, lineCounter, path);
+  const lineOf = (path: readonly (string | number)[]) => {
+    const { doc, lineCounter } = parsePositions();
+    return locate(doc, lineCounter, path);
+  };
   return { file, data: problems.length ? {} : data, body, bodyLine, lineOf, problems };
+}
+
+function loadFast(text: string): { ok: true; data: unknown } | { ok: false } {
+  try {
+    return { ok: true, data: jsYaml.load(text, { schema: jsYaml.FAILSAFE_SCHEMA }) };
+  } catch {
+    return { ok: false };
+  }
 }
 
 function locate(doc: Document, lc: LineCounter, path: readonly (string | number)[]): number | undefined {

@@ -51,6 +51,13 @@ const tableClasses: Record<string, string> = {
   th_open: 'nhsuk-table__header',
   td_open: 'nhsuk-table__cell',
 };
+// External links open no window reference back to the page and send no referrer.
+md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
+  const t = tokens[idx]!;
+  if (/^https?:\/\//i.test(String(t.attrGet('href') ?? ''))) t.attrSet('rel', 'noopener noreferrer');
+  return self.renderToken(tokens, idx, options);
+};
+
 for (const [rule, cls] of Object.entries(tableClasses)) {
   md.renderer.rules[rule] = (tokens, idx, options, _env, self) => {
     tokens[idx]!.attrJoin('class', cls);
@@ -77,7 +84,13 @@ export function renderMarkdown(source: string): Rendered {
     }
   };
   visit(tokens);
-  return { html: sanitize(md.renderer.render(tokens, md.options, {})), unsafe, links };
+  const html = md.renderer.render(tokens, md.options, {});
+  // Without raw HTML, markdown-it's output is its own escaped markup, and every link in it has
+  // passed the scheme allowlist above; the sanitiser would change nothing (a test checks this on
+  // all the demo content), so its full parse is only paid where an editor wrote HTML or
+  // something was refused.
+  const raw = tokens.some((t) => t.type === 'html_block' || t.children?.some((c) => c.type === 'html_inline'));
+  return { html: raw || unsafe.length ? sanitize(html) : html, unsafe, links };
 }
 
 /** A phone number split across two lines is misread: join its digit groups with no-break spaces. */
