@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export interface Settings {
+  /** The folder holding content/practices/ (the platform repository itself by default). */
+  contentRoot: string;
   /** Where revisions and the live pointers are kept. */
   storeDir: string;
   /** Where `dist/<slug>` links to each practice's live revision. */
@@ -35,6 +37,7 @@ export function loadSettings(root: string, env: NodeJS.ProcessEnv = process.env)
   if (!Number.isInteger(workers) || workers < 1 || workers > 64)
     throw new SettingsError(`PD_BUILD_WORKERS must be a whole number from 1 to 64, not "${env.PD_BUILD_WORKERS}"`);
   return {
+    contentRoot: path.resolve(root, env.PD_CONTENT_ROOT ?? '.'),
     cacheDir: path.resolve(root, env.PD_CACHE_DIR ?? '.pd/cache'),
     buildWorkers: workers,
     storeDir: path.resolve(root, env.PD_STORE_DIR ?? '.pd/sites'),

@@ -3,6 +3,7 @@ import { formatProblem } from '../../../lib/content/problems.ts';
 import { buildSites } from '../../pipeline/build-sites.ts';
 import { changedPractices } from '../../node/changed-practices.ts';
 import { repoRoot } from '../../node/paths.ts';
+import { loadSettings } from '../../node/settings.ts';
 import type { Command } from '../commands.ts';
 
 export const build: Command = {
@@ -26,9 +27,10 @@ export const build: Command = {
       options: { practice: { type: 'string', multiple: true }, 'changed-since': { type: 'string' }, now: { type: 'string' } },
     });
     const root = repoRoot();
+    const settings = loadSettings(root);
     let practices = values.practice;
     if (values['changed-since']) {
-      const changed = await changedPractices(root, values['changed-since']);
+      const changed = await changedPractices(settings.contentRoot, values['changed-since']);
       if (changed !== 'all') practices = [...new Set([...(practices ?? []), ...changed])];
       if (practices && !practices.length) {
         console.error(`Nothing published changed since ${values['changed-since']}: no practice to build.`);
@@ -37,7 +39,7 @@ export const build: Command = {
     }
     const now = values.now ? new Date(values.now) : undefined;
     if (now && Number.isNaN(now.getTime())) throw new Error(`--now "${values.now}" is not a date and time; write it like 2026-12-04T09:00:00Z`);
-    const report = await buildSites({ root, practices, now, onProgress: (m) => console.error(`• ${m}`) });
+    const report = await buildSites({ root, contentRoot: settings.contentRoot, settings, practices, now, onProgress: (m) => console.error(`• ${m}`) });
     for (const p of report.practices) for (const problem of p.problems) console.log(formatProblem(problem));
     const failed = report.practices.filter((p) => !p.ok);
     console.error(

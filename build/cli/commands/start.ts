@@ -30,11 +30,12 @@ export const start: Command = {
     const settings = loadSettings(root, values.port ? { ...process.env, PD_PORT: values.port } : process.env);
     const store = revisionStore(settings.storeDir);
     const log = (m: string) => console.log(`${new Date().toLocaleTimeString('en-GB')}  ${m}`);
-    let practices = await listPractices(fsReader(root));
+    const contentRoot = settings.contentRoot;
+    let practices = await listPractices(fsReader(contentRoot));
 
     const buildNow = async (which: string[] | 'all') => {
-      practices = await listPractices(fsReader(root));
-      const report = await buildSites({ root, settings, store, practices: which === 'all' ? undefined : which.filter((p) => practices.includes(p)), onProgress: log });
+      practices = await listPractices(fsReader(contentRoot));
+      const report = await buildSites({ root, contentRoot, settings, store, practices: which === 'all' ? undefined : which.filter((p) => practices.includes(p)), onProgress: log });
       for (const p of report.practices) for (const problem of p.problems) log(formatProblem(problem));
       log(`Done in ${Math.round(report.ms)} ms${report.practices.some((p) => !p.ok) ? ' (failed practices keep their previous revision)' : ''}`);
     };
@@ -47,8 +48,8 @@ export const start: Command = {
 
     if (!values['no-watch']) {
       const queue = rebuildQueue(buildNow);
-      for (const dir of ['content', 'themes', 'schemas']) {
-        watch(path.join(root, dir), { recursive: true }, (_event, file) => {
+      for (const [base, dir] of [[contentRoot, 'content'], [root, 'themes'], [root, 'schemas']] as const) {
+        watch(path.join(base, dir), { recursive: true }, (_event, file) => {
           if (!file) return;
           const target = targetOf(path.join(dir, file.toString()));
           if (target) {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { formatProblem, hasErrors } from '../../../lib/content/problems.ts';
 import { validateContent } from '../../pipeline/validate-content.ts';
 import { repoRoot } from '../../node/paths.ts';
+import { loadSettings } from '../../node/settings.ts';
 import type { Command } from '../commands.ts';
 
 export const validate: Command = {
@@ -17,7 +18,7 @@ export const validate: Command = {
   ].join('\n'),
   async run(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
-    const results = await validateContent(repoRoot(), positionals[0]);
+    const results = await validateContent(loadSettings(repoRoot()).contentRoot, positionals[0]);
     const problems = results.flatMap((r) => r.problems);
     if (values.json) {
       console.log(JSON.stringify({ practices: results.map((r) => ({ slug: r.slug, ok: !hasErrors(r.problems) })), problems }, null, 2));
