@@ -6,6 +6,7 @@ declare module '@11ty/eleventy' {
     addPlugin<O>(plugin: (config: UserConfig, options: O) => unknown, options?: O): void;
     setLibrary(name: string, library: unknown): void;
     setQuietMode(quiet: boolean): void;
+    setUseTemplateCache(use: boolean): void;
     setDataFileSuffixes(suffixes: string[]): void;
     ignores: { add(glob: string): void };
   }

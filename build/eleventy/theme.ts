@@ -25,6 +25,10 @@ export default function theme(config: UserConfig, o: ThemeOptions): void {
   const { copySafeness } = nunjucks.runtime as unknown as { copySafeness(from: unknown, to: string): unknown };
   env.addFilter('trim', (s: unknown) => copySafeness(s, String(s ?? '').trim()));
   config.setLibrary('njk', env);
+  // Eleventy keeps compiled templates in a process-wide cache keyed by their text; a compiled
+  // template holds on to the Nunjucks environment of the run that compiled it, so a later run
+  // (pd start after a theme edit) would render stale partials. Each run compiles afresh.
+  config.setUseTemplateCache(false);
   config.addGlobalData('labels', selectLabels());
 }
 
