@@ -1,5 +1,7 @@
 import { build } from './commands/build.ts';
 import { generate } from './commands/generate.ts';
+import { members } from './commands/members.ts';
+import { practices } from './commands/practices.ts';
 import { pagesDev } from './commands/pages-dev.ts';
 import { start } from './commands/start.ts';
 import { validate } from './commands/validate.ts';
@@ -11,7 +13,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, generate };
+export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, practices, members, generate };
 
 export function printHelp(name?: string): void {
   const c = name ? commands[name] : undefined;

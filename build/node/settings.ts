@@ -16,10 +16,23 @@ export interface Settings {
   buildWorkers: number;
   host: string;
   port: number;
+  /** A Postgres URL (local server or Supabase); without one, the embedded PGlite database. */
+  databaseUrl?: string;
+  /** Where the embedded database keeps its files. */
+  databaseDir: string;
+  /** Where emails are written locally (one .eml file each). */
+  outboxDir: string;
+  /** The portal's public address, for links in emails. */
+  portalUrl: string;
   security: { contact: string; policy: string };
 }
 
 export class SettingsError extends Error {}
+
+function databaseUrl(url: string): string {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new SettingsError('DATABASE_URL must be a postgres:// URL, like postgres://user:password@127.0.0.1:5432/name');
+  return url;
+}
 
 export function loadSettings(root: string, env: NodeJS.ProcessEnv = process.env): Settings {
   const port = Number(env.PD_PORT ?? 8787);
@@ -38,6 +51,10 @@ export function loadSettings(root: string, env: NodeJS.ProcessEnv = process.env)
     throw new SettingsError(`PD_BUILD_WORKERS must be a whole number from 1 to 64, not "${env.PD_BUILD_WORKERS}"`);
   return {
     contentRoot: path.resolve(root, env.PD_CONTENT_ROOT ?? '.'),
+    ...(env.DATABASE_URL ? { databaseUrl: databaseUrl(env.DATABASE_URL) } : {}),
+    databaseDir: path.resolve(root, env.PD_DATABASE_DIR ?? '.pd/db'),
+    outboxDir: path.resolve(root, env.PD_OUTBOX_DIR ?? 'outbox'),
+    portalUrl: (env.PD_PORTAL_URL ?? `http://portal.localhost:${port}`).replace(/\/+$/, ''),
     cacheDir: path.resolve(root, env.PD_CACHE_DIR ?? '.pd/cache'),
     buildWorkers: workers,
     storeDir: path.resolve(root, env.PD_STORE_DIR ?? '.pd/sites'),
