@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Claims } from '../../../lib/db/database.ts';
 import { outboxMailer } from '../../../lib/email/outbox-node.ts';
+import { invitationEmail } from '../../../lib/members/invitation-email.ts';
 import { MembersError, membersService, roles, type Role } from '../../../lib/members/members.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { repoRoot } from '../../node/paths.ts';
@@ -59,13 +60,7 @@ export const members: Command = {
         if (!role) throw new Error(`give a role with --role (${roles.join(', ')})`);
         const memberExpiresAt = values.hours ? new Date(Date.now() + Number(values.hours) * 3_600_000) : undefined;
         const { invitation, token } = await service.invite(caller, first, { email: second, role, name: values.name, memberExpiresAt });
-        const link = `${settings.portalUrl}/accept/#token=${token}`;
-        await outboxMailer(settings.outboxDir).send({
-          to: invitation.email,
-          subject: `You have been invited to edit the ${first} website`,
-          text: `You have been invited to work on the ${first} website as ${role.replace('_', ' ')}.\n\nTo accept, sign in with this email address here:\n${link}\n\nThe invitation expires on ${invitation.expiresAt}.`,
-          html: `<p>You have been invited to work on the ${first} website as ${role.replace('_', ' ')}.</p><p><a href="${link}">Accept the invitation</a> by signing in with this email address.</p><p>The invitation expires on ${invitation.expiresAt}.</p>`,
-        });
+        await outboxMailer(settings.outboxDir).send(invitationEmail(first, invitation, `${settings.portalUrl}/accept/#token=${token}`));
         console.log(`Invited ${invitation.email} as ${role}; the invitation is in ${settings.outboxDir}.`);
         return 0;
       }
