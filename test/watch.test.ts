@@ -41,7 +41,7 @@ const page = (slug: string, p: string) =>
 beforeAll(async () => {
   content = await contentCopy();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'pd-start-'));
-  child = spawn(process.execPath, ['build/cli/pd.ts', 'start', '--port', '0'], {
+  child = spawn(process.execPath, ['build/cli/pd.ts', 'start', '--port', '0', '--no-portal'], {
     cwd: repo,
     env: { ...process.env, PD_CONTENT_ROOT: content, PD_STORE_DIR: path.join(tmp, 'store'), PD_DIST_DIR: path.join(tmp, 'dist') },
     stdio: ['ignore', 'pipe', 'pipe'],

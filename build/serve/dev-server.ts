@@ -21,6 +21,8 @@ export interface DevServerOptions {
   host: string;
   port: number;
   practices: () => readonly string[];
+  /** Applications served on their own origins, like `portal` at http://portal.localhost:<port>/. */
+  apps?: Readonly<Record<string, http.RequestListener>>;
 }
 
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
@@ -38,6 +40,8 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     try {
       const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
       const slug = host.endsWith('.localhost') ? host.slice(0, -'.localhost'.length) : undefined;
+      const app = slug ? o.apps?.[slug] : undefined;
+      if (app) return app(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
         return;
@@ -92,8 +96,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
 }
 
 function listPractices(res: http.ServerResponse, o: DevServerOptions, port: number) {
-  const items = o
-    .practices()
+  const items = [...o.practices(), ...Object.keys(o.apps ?? {})]
     .map((s) => `<li><a href="http://${s}.localhost:${port}/">${s}</a></li>`)
     .join('');
   res

@@ -9,6 +9,7 @@ import { repoRoot } from '../../node/paths.ts';
 import { loadSettings } from '../../node/settings.ts';
 import { revisionStore } from '../../publish/revision-store.ts';
 import { startDevServer } from '../../serve/dev-server.ts';
+import { startLocalPortal } from '../../serve/local-portal.ts';
 import { rebuildQueue, targetOf } from '../../serve/rebuild-queue.ts';
 import type { Command } from '../commands.ts';
 
@@ -18,14 +19,21 @@ export const start: Command = {
   help: [
     'Builds every practice, then serves each live revision at http://<slug>.localhost:<port>/ with',
     'its _headers applied as Cloudflare Pages applies them. Watches content/ and rebuilds only the',
-    'practice that changed (all of them when themes/ or schemas/ change). Stop it with Ctrl+C.',
+    'practice that changed (all of them when themes/ or schemas/ change). Also starts the portal API',
+    'at http://portal.localhost:<port>/api/ with the embedded database and a local sign-in service',
+    'whose emails go to the outbox folder. Stop it with Ctrl+C.',
     '',
     'Options:',
     '  --port <n>    port to listen on (default 8787, or PD_PORT)',
     '  --no-watch    serve without watching for changes',
+    '  --no-portal   serve the practice sites only (no database, sign-in or portal API)',
+    '  --auth-port <n>  port of the local sign-in service (default 54321)',
   ].join('\n'),
   async run(args) {
-    const { values } = parseArgs({ args, options: { port: { type: 'string' }, 'no-watch': { type: 'boolean' } } });
+    const { values } = parseArgs({
+      args,
+      options: { port: { type: 'string' }, 'no-watch': { type: 'boolean' }, 'no-portal': { type: 'boolean' }, 'auth-port': { type: 'string' } },
+    });
     const root = repoRoot();
     const settings = loadSettings(root, values.port ? { ...process.env, PD_PORT: values.port } : process.env);
     const store = revisionStore(settings.storeDir);
@@ -41,9 +49,21 @@ export const start: Command = {
     };
 
     await buildNow('all');
-    const server = await startDevServer({ store, host: settings.host, port: settings.port, practices: () => practices });
+    const portal = values['no-portal'] ? undefined : await startLocalPortal(root, settings, Number(values['auth-port'] ?? 54321));
+    const server = await startDevServer({
+      store,
+      host: settings.host,
+      port: settings.port,
+      practices: () => practices,
+      apps: portal ? { portal: portal.listener } : {},
+    });
     console.log('\nPractice sites:');
     for (const p of practices) console.log(`  ${server.origin(p)}/`);
+    if (portal) {
+      console.log(`\nPortal API:  ${server.origin('portal')}/api/`);
+      console.log(`Local sign-in (Supabase Auth stand-in): ${portal.authUrl}`);
+      console.log(`Emails (sign-in codes, invitations): ${settings.outboxDir}`);
+    }
     console.log(`\nEdit files under content/ and the changed practice rebuilds.${values['no-watch'] ? ' (Watching is off.)' : ''} Press Ctrl+C to stop.\n`);
 
     if (!values['no-watch']) {
@@ -65,6 +85,7 @@ export const start: Command = {
       process.once('SIGTERM', stop);
     });
     await server.close();
+    await portal?.close();
     return 0;
   },
 };
