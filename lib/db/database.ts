@@ -35,9 +35,11 @@ export function database(driver: SqlDriver, o: DatabaseOptions = {}): Database {
   return {
     asCaller(claims, fn) {
       return driver.transaction(async (q) => {
-        // Role names cannot be bound parameters; these two are fixed strings, never input.
-        await q.query(claims ? 'set local role authenticated' : 'set local role anon');
-        await q.query("select set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims ?? { role: 'anon' })]);
+        // One statement for both, as PostgREST does: set_config('role', …, true) is SET LOCAL ROLE.
+        await q.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
+          claims ? 'authenticated' : 'anon',
+          JSON.stringify(claims ?? { role: 'anon' }),
+        ]);
         return fn(q);
       });
     },
@@ -45,8 +47,7 @@ export function database(driver: SqlDriver, o: DatabaseOptions = {}): Database {
       if (!reason.trim()) throw new Error('asService needs a reason: say which job bypasses row-level security and why');
       o.onServiceUse?.(reason);
       return driver.transaction(async (q) => {
-        await q.query('set local role service_role');
-        await q.query("select set_config('request.jwt.claims', $1, true)", [JSON.stringify({ role: 'service_role' })]);
+        await q.query("select set_config('role', 'service_role', true), set_config('request.jwt.claims', $1, true)", [JSON.stringify({ role: 'service_role' })]);
         return fn(q);
       });
     },
