@@ -117,7 +117,7 @@ describe('signing in with supabase-js', () => {
     expect(session.user.aud).toBe('authenticated');
     expect(session.user.role).toBe('authenticated');
     expect(session.user.app_metadata).toEqual({ provider: 'email', providers: ['email'] });
-    expect(session.user.email_confirmed_at).toBeTruthy();
+    expect(session.user.email_confirmed_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(session.user.is_anonymous).toBe(false);
 
     const { data: userData, error: userError } = await sb.auth.getUser();
@@ -328,7 +328,7 @@ describe('magic links', () => {
     expect(location.origin + location.pathname).toBe(portal());
     const authCode = location.searchParams.get('code')!;
     secrets.add(authCode);
-    expect(authCode).toBeTruthy();
+    expect(authCode).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const { data, error } = await sb.auth.exchangeCodeForSession(authCode);
     expect(error).toBeNull();
     expect(data.session?.user.email).toBe(email);

@@ -9,10 +9,9 @@ import { membersService } from '../../lib/members/members.ts';
 import { portalApp } from '../../lib/portal/app.ts';
 import { startAuthIssuer } from '../auth-issuer/index.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { registerPractices } from '../db/register-practices.ts';
 import type { Settings } from '../node/settings.ts';
-import { listPractices } from '../../lib/content/load-practice.ts';
 import { validateContent } from '../pipeline/validate-content.ts';
-import { fsReader } from '../node/fs-reader.ts';
 
 export interface LocalPortal {
   listener: http.RequestListener;
@@ -23,16 +22,8 @@ export interface LocalPortal {
 export async function startLocalPortal(root: string, settings: Settings, authPort: number): Promise<LocalPortal> {
   const opened = await openDatabase({ root, url: settings.databaseUrl, dataDir: settings.databaseUrl ? undefined : settings.databaseDir });
   // The content names the practices; the database must know them before anyone can be invited.
-  const slugs = await listPractices(fsReader(settings.contentRoot));
-  const loaded = (await Promise.all(slugs.map((s) => validateContent(settings.contentRoot, s)))).flat().filter((r) => r.practice);
-  await opened.db.asService('register the practices found in the content when the local portal starts', async (q) => {
-    for (const { slug, practice } of loaded)
-      await q.query(
-        `insert into public.practices (slug, ods_code, name, nation, contract_start, status) values ($1, $2, $3, $4, current_date, 'active')
-         on conflict (slug) do update set ods_code = excluded.ods_code, name = excluded.name, nation = excluded.nation`,
-        [slug, practice!.profile.ods_code, practice!.profile.name, practice!.profile.nation],
-      );
-  });
+  const loaded = (await validateContent(settings.contentRoot)).filter((r) => r.practice);
+  await registerPractices(opened.db, 'register the practices found in the content when the local portal starts', loaded.map((r) => ({ slug: r.slug, profile: r.practice!.profile })));
   const issuer = await startAuthIssuer({
     host: settings.host,
     port: authPort,

@@ -1,5 +1,6 @@
 import { validateContent } from '../../pipeline/validate-content.ts';
 import { openDatabase } from '../../db/open-database.ts';
+import { registerPractices } from '../../db/register-practices.ts';
 import { repoRoot } from '../../node/paths.ts';
 import { loadSettings } from '../../node/settings.ts';
 import type { Command } from '../commands.ts';
@@ -19,17 +20,7 @@ export const practices: Command = {
     const loaded = (await validateContent(settings.contentRoot)).filter((r) => r.practice);
     const opened = await openDatabase({ root, url: settings.databaseUrl, dataDir: settings.databaseUrl ? undefined : settings.databaseDir });
     try {
-      await opened.db.asService('register the practices found in the content repository', async (q) => {
-        for (const { slug, practice } of loaded) {
-          const p = practice!.profile;
-          await q.query(
-            `insert into public.practices (slug, ods_code, name, nation, contract_start, status)
-             values ($1, $2, $3, $4, current_date, 'active')
-             on conflict (slug) do update set ods_code = excluded.ods_code, name = excluded.name, nation = excluded.nation`,
-            [slug, p.ods_code, p.name, p.nation],
-          );
-        }
-      });
+      await registerPractices(opened.db, 'register the practices found in the content repository', loaded.map((r) => ({ slug: r.slug, profile: r.practice!.profile })));
       console.log(`Registered ${loaded.length} practice${loaded.length === 1 ? '' : 's'}: ${loaded.map((l) => l.slug).join(', ')}.`);
       return 0;
     } finally {
