@@ -60,6 +60,10 @@ export interface MembersService {
   revoke(caller: Claims, practice: string, email: string): Promise<{ revokedMemberships: number; revokedInvitations: number }>;
   /** The caller's active role in a practice, or null: checked on every request, so revocation is immediate. */
   roleOf(caller: Claims, practice: string): Promise<Role | null>;
+  /** The practices the caller may see, with their role in each (null for a platform admin who is not a member). */
+  practicesOf(caller: Claims): Promise<{ slug: string; name: string; role: Role | null }[]>;
+  /** Accepts an invitation with the token from its email; the caller's email must be the one invited. */
+  accept(caller: Claims, token: string): Promise<{ practice: string; role: Role }>;
 }
 
 const emailPattern = /^[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}$/;
@@ -134,6 +138,27 @@ export function membersService(db: Database, o: { now?: () => Date } = {}): Memb
         if (!members.length && !invitations.length)
           throw new MembersError('not-found', `nobody with the email ${email.trim()} has access to ${practice} that you can revoke`);
         return { revokedMemberships: members.length, revokedInvitations: invitations.length };
+      }),
+
+    practicesOf: (caller) =>
+      db.asCaller(caller, (q) =>
+        q.query<{ slug: string; name: string; role: Role | null }>(
+          `select p.slug, p.name, m.role from public.practices p
+             left join public.members m on m.practice_id = p.id and m.user_id = $1
+                   and m.revoked_at is null and (m.expires_at is null or m.expires_at > now())
+            order by p.name`,
+          [caller.sub],
+        ),
+      ),
+
+    accept: (caller, token) =>
+      db.asCaller(caller, async (q) => {
+        const [row] = await guarded(() => q.query<{ member: string }>('select public.accept_invitation($1) as member', [token]));
+        const [m] = await q.query<{ slug: string; role: Role }>(
+          'select p.slug, m.role from public.members m join public.practices p on p.id = m.practice_id where m.id = $1',
+          [row!.member],
+        );
+        return { practice: m!.slug, role: m!.role };
       }),
 
     roleOf: (caller, practice) =>

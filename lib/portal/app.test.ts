@@ -89,6 +89,23 @@ describe('the portal API', () => {
     expect(mail.html).toMatch(/as clinical reviewer/);
   });
 
+  it('lists the practices the caller belongs to, with their role', async () => {
+    const r = await call('/api/practices', { who: 'manager' });
+    expect(r.json.practices).toEqual([{ slug: 'riverside', name: 'Riverside Medical Practice', role: 'practice_manager' }]);
+  });
+
+  it('lets the invited person accept with the emailed token, once, and only with their own email', async () => {
+    await call('/api/practices/riverside/invitations', { who: 'manager', body: { email: emailOf('other'), role: 'auditor' } });
+    const link = /#token=([A-Za-z0-9_-]+)/.exec(sent.at(-1)!.text)![1]!;
+    const wrongPerson = await call('/api/invitations/accept', { who: 'editor', body: { token: link } });
+    expect(wrongPerson.status).toBe(403);
+    const ok = await call('/api/invitations/accept', { who: 'other', body: { token: link } });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toEqual({ practice: 'riverside', role: 'auditor' });
+    expect((await call('/api/invitations/accept', { who: 'other', body: { token: link } })).status).toBe(400);
+    expect((await call('/api/practices/riverside/members', { who: 'other' })).status).toBe(200);
+  });
+
   it('refuses an editor who tries to make someone practice manager, changing nothing', async () => {
     const before = sent.length;
     const r = await call('/api/practices/riverside/invitations', { who: 'editor', body: { email: 'me.again@example.nhs.uk', role: 'practice_manager' } });

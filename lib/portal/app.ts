@@ -78,6 +78,13 @@ export function portalApp(deps: PortalDeps): Hono<Env> {
     return v.trim();
   };
 
+  app.get('/api/practices', async (c) => c.json({ practices: await deps.members.practicesOf(c.get('identity').claims) }));
+
+  app.post('/api/invitations/accept', json, async (c) => {
+    const body = await readJson(c);
+    return c.json(await deps.members.accept(c.get('identity').claims, text(body, 'token')!));
+  });
+
   app.get('/api/practices/:practice/members', async (c) => c.json(await deps.members.list(c.get('identity').claims, c.req.param('practice'))));
 
   app.post('/api/practices/:practice/invitations', json, async (c) => {
