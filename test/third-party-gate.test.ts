@@ -12,24 +12,29 @@ import { projectCopy, type ProjectCopy } from './support/project-copy.ts';
 
 const projects: ProjectCopy[] = [];
 
-/** A project whose base layout adds `extra` to every page's head (a new copy each time). */
-async function projectWithHead(extra: string): Promise<string> {
+/**
+ * A project whose base layout adds `extra` to every page's head, or whose footer (page chrome,
+ * rendered once per practice) carries it. A new copy each time.
+ */
+async function projectWithHead(extra: string, where: 'head' | 'footer' = 'head'): Promise<string> {
   const project = await projectCopy();
   projects.push(project);
-  await project.editTheme('layouts/base.njk', (t) => t.replace('</head>', `${extra}\n</head>`));
+  if (where === 'head') await project.editTheme('layouts/base.njk', (t) => t.replace('</head>', `${extra}\n</head>`));
+  else await project.editTheme('partials/footer.njk', (t) => `${t}\n${extra}\n`);
   return project.root;
 }
 
 afterAll(() => Promise.all(projects.map((p) => p.remove())));
 
 describe('the third-party gate in a build', () => {
-  const cases: [string, string, RegExp][] = [
+  const cases: [string, string, RegExp, ('head' | 'footer')?][] = [
+    ['a script in the page chrome', '<script src="https://cdn.example.com/widget.js"></script>', /page chrome .*loads a script from another origin \(https:\/\/cdn\.example\.com/, 'footer'],
     ['an analytics script', '<script async src="https://www.googletagmanager.com/gtag/js?id=G-X"></script>', /loads a script from another origin \(https:\/\/www\.googletagmanager\.com/],
     ['web fonts', '<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Frutiger">', /loads a <link rel="stylesheet"> from another origin/],
     ['a tracking pixel', '<img src="https://www.facebook.com/tr?id=1&ev=PageView" alt="" width="1" height="1">', /loads a <img> from another origin/],
     ['an inline style attribute', '<meta name="x" style="color:red">', /a style attribute on <meta>, which a strict Content-Security-Policy cannot allow/],
   ];
-  for (const [what, head, message] of cases) {
+  for (const [what, head, message, where] of cases) {
     it(`refuses ${what} and leaves the live revision as it was`, async () => {
       const tmp = await mkdtemp(path.join(os.tmpdir(), 'pd-gate-store-'));
       try {
@@ -38,7 +43,7 @@ describe('the third-party gate in a build', () => {
         const good = await buildSites({ root: repo, contentRoot: repo, practices: ['fellside'], settings, store, now: demoNow });
         expect(good.practices[0]!.ok).toBe(true);
         const live = await store.live('fellside');
-        const bad = await buildSites({ root: await projectWithHead(head), contentRoot: repo, practices: ['fellside'], settings, store, now: new Date(demoNow.getTime() + 60_000) });
+        const bad = await buildSites({ root: await projectWithHead(head, where), contentRoot: repo, practices: ['fellside'], settings, store, now: new Date(demoNow.getTime() + 60_000) });
         const result = bad.practices[0]!;
         expect(result.ok).toBe(false);
         expect(result.manifest).toBeUndefined();

@@ -14,6 +14,19 @@ interface Nodes {
   CallExtension: new (ext: object, method: string, args: unknown, content: unknown[]) => unknown;
 }
 
+// What each key rendered, kept on globalThis (like the site data) so the build, which may load
+// this module through another loader than Eleventy does, can inspect every fragment once
+// instead of once per page that carries it.
+const slot = Symbol.for('practice-digital.memo-fragments');
+const holder = globalThis as unknown as Record<symbol, Map<string, string> | undefined>;
+
+/** The fragments rendered since the last call, by key; starts a new collection. */
+export function takeMemoFragments(): Map<string, string> {
+  const fragments = holder[slot] ?? new Map<string, string>();
+  holder[slot] = new Map();
+  return fragments;
+}
+
 export class MemoTag {
   tags = ['memo'];
   readonly cache = new Map<string, unknown>();
@@ -30,8 +43,10 @@ export class MemoTag {
   run(_context: unknown, key: string, body: () => string): unknown {
     let html = this.cache.get(key);
     if (html === undefined) {
-      html = new nunjucks.runtime.SafeString(body());
+      const text = body();
+      html = new nunjucks.runtime.SafeString(text);
       this.cache.set(key, html);
+      (holder[slot] ??= new Map()).set(key, text);
     }
     return html;
   }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrors, type Problem } from '../../lib/content/problems.ts';
+import { takeMemoFragments } from '../eleventy/memo-tag.ts';
 import { setSiteData, type SiteData } from '../eleventy/site-data.ts';
 import { contentSecurityPolicy } from '../security/csp.ts';
 import { headersFile } from '../security/headers.ts';
@@ -80,6 +81,7 @@ async function renderRun(job: RenderJob): Promise<RenderedPractice[]> {
   // Eleventy renders into memory: the pages are inspected, hashed and written once, by us.
   let rendered: { outputPath: string; content: string }[];
   setSiteData(data);
+  takeMemoFragments();
   try {
     const eleventy = new Eleventy(path.join(job.root, 'themes/nhsuk/templates'), job.stagingDir, {
       configPath: path.join(job.root, '.eleventy.js'),
@@ -99,6 +101,7 @@ async function renderRun(job: RenderJob): Promise<RenderedPractice[]> {
     setSiteData(undefined);
   }
 
+  const fragments = takeMemoFragments();
   const byPath = new Map(rendered.map((r) => [path.relative(job.stagingDir, r.outputPath).split(path.sep).join('/'), r.content]));
   const assetBytes = await readAssets(job.assets);
 
@@ -120,8 +123,11 @@ async function renderRun(job: RenderJob): Promise<RenderedPractice[]> {
     for (const m of site.practice.media) files.set(`media/${path.posix.basename(m)}`, await readFile(path.join(job.contentRoot, site.practice.dir, m)));
 
     const inspection = emptyInspection();
+    // The page chrome is the same on every page: inspect each piece once, then each page without it.
+    const chrome = [...fragments].filter(([key]) => key.split(' ')[1] === site.slug).map(([, html]) => html).sort((a, b) => b.length - a.length);
+    for (const html of chrome) inspectHtml('page chrome (header, footer, emergency callout)', html, site.origin, inspection);
     for (const [name, body] of files) {
-      if (name.endsWith('.html')) inspectHtml(name, body as string, site.origin, inspection);
+      if (name.endsWith('.html')) inspectHtml(name, withoutChrome(body as string, chrome), site.origin, inspection);
       else if (name.endsWith('.css')) inspection.thirdParty.push(...gateCss(name, body.toString(), site.origin));
     }
     files.set('_headers', headersFile({ csp: contentSecurityPolicy(inspection), hstsPreload: site.profile.settings?.hsts_preload ?? true }, job.assets.cssPath));
@@ -135,6 +141,13 @@ async function renderRun(job: RenderJob): Promise<RenderedPractice[]> {
     result.folder = folder;
   }
   return [...results.values()];
+}
+
+/** The page with each already-inspected chrome fragment taken out (whole elements, so the rest still parses the same). */
+function withoutChrome(html: string, chrome: readonly string[]): string {
+  let out = html;
+  for (const fragment of chrome) if (fragment.length > 200 && out.includes(fragment)) out = out.replaceAll(fragment, '');
+  return out;
 }
 
 async function readAssets(assets: ThemeAssets): Promise<Map<string, string | Buffer>> {
