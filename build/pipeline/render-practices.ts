@@ -7,12 +7,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrors, type Problem } from '../../lib/content/problems.ts';
 import { takeMemoFragments } from '../eleventy/memo-tag.ts';
-import { setSiteData, type SiteData } from '../eleventy/site-data.ts';
+import { setSiteData, siteDataFor } from '../eleventy/site-data.ts';
 import { contentSecurityPolicy } from '../security/csp.ts';
 import { headersFile } from '../security/headers.ts';
 import { emptyInspection, inspectHtml } from '../security/inspect-html.ts';
 import { gateCss } from '../security/third-party-gate.ts';
-import { routesFor, siteView, type Route } from '../site/routes.ts';
+import { siteView } from '../site/routes.ts';
 import type { ThemeAssets } from './theme-assets.ts';
 import { validateContent } from './validate-content.ts';
 
@@ -40,7 +40,6 @@ export interface RenderedPractice {
   files?: Record<string, string>;
 }
 
-const textViews = ['sitemap', 'robots', 'security-txt'];
 
 /**
  * Practices rendered by one Eleventy run. Larger runs hold every page of every practice in memory
@@ -68,15 +67,8 @@ async function renderRun(job: RenderJob): Promise<RenderedPractice[]> {
 
   const now = new Date(job.now);
   const sites = good.map((l) => siteView(l.practice!, { now, revision: job.commit }));
-  const routesBySite: Record<string, Route[]> = Object.fromEntries(sites.map((s) => [s.slug, routesFor(s)]));
-  const all = Object.values(routesBySite).flat();
-  const data: SiteData = {
-    htmlRoutes: all.filter((r) => !textViews.includes(r.view)),
-    fileRoutes: all.filter((r) => textViews.includes(r.view)),
-    routesBySite,
-    cssPath: job.assets.cssPath,
-    security: job.security,
-  };
+  const data = siteDataFor(sites, job.assets.cssPath, job.security);
+  const { routesBySite } = data;
 
   // Eleventy renders into memory: the pages are inspected, hashed and written once, by us.
   let rendered: { outputPath: string; content: string }[];
