@@ -12,23 +12,35 @@ export interface ThemeOptions {
   themeDir: string;
 }
 
+// Eleventy keeps compiled templates in a process-wide cache, and a compiled template keeps the
+// Nunjucks environment that compiled it. So there is one environment per theme folder for the
+// life of the process, and each run empties its loader's cache: an edited layout, partial or
+// view is read again (pd start after a theme edit). The layout is a Nunjucks parent template for
+// the same reason: Eleventy would cache an Eleventy layout's text by path for the process.
+const environments = new Map<string, { env: nunjucks.Environment; loader: nunjucks.FileSystemLoader; memo: MemoTag }>();
+
+function environmentFor(themeDir: string) {
+  let found = environments.get(themeDir);
+  if (!found) {
+    const loader = new nunjucks.FileSystemLoader([themeDir, nhsukFrontendDist()]);
+    const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false, trimBlocks: false });
+    const memo = new MemoTag();
+    env.addExtension('memo', memo);
+    // nunjucks' own trim runs a backtracking regular expression; the design system's macros trim
+    // every string they output, so the native trim saves real time on large builds.
+    const { copySafeness } = nunjucks.runtime as unknown as { copySafeness(from: unknown, to: string): unknown };
+    env.addFilter('trim', (s: unknown) => copySafeness(s, String(s ?? '').trim()));
+    found = { env, loader, memo };
+    environments.set(themeDir, found);
+  }
+  return found;
+}
+
 export default function theme(config: UserConfig, o: ThemeOptions): void {
-  const nhsukDist = nhsukFrontendDist();
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([o.themeDir, nhsukDist]), {
-    autoescape: true,
-    throwOnUndefined: false,
-    trimBlocks: false,
-  });
-  env.addExtension('memo', new MemoTag());
-  // nunjucks' own trim runs a backtracking regular expression; the design system's macros trim
-  // every string they output, so the native trim saves real time on large builds.
-  const { copySafeness } = nunjucks.runtime as unknown as { copySafeness(from: unknown, to: string): unknown };
-  env.addFilter('trim', (s: unknown) => copySafeness(s, String(s ?? '').trim()));
+  const { env, loader, memo } = environmentFor(o.themeDir);
+  (loader as unknown as { cache: Record<string, unknown> }).cache = {};
+  memo.cache.clear();
   config.setLibrary('njk', env);
-  // Eleventy keeps compiled templates in a process-wide cache keyed by their text; a compiled
-  // template holds on to the Nunjucks environment of the run that compiled it, so a later run
-  // (pd start after a theme edit) would render stale partials. Each run compiles afresh.
-  config.setUseTemplateCache(false);
   config.addGlobalData('labels', selectLabels());
 }
 
