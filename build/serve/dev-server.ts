@@ -1,14 +1,13 @@
 // The local stand-in for Cloudflare Pages: each practice's live revision on its own origin,
 // http://<slug>.localhost:<port>/, with its `_headers` applied as Pages applies them. The live
 // revision is resolved once per request, so a switch mid-request never mixes two revisions.
-import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { headersFor, parseHeadersFile, type HeaderRule } from '../../lib/pages/headers-file.ts';
-import { contentTypeOf, resolvePath } from '../../lib/pages/static-routing.ts';
+import { parseHeadersFile, type HeaderRule } from '../../lib/pages/headers-file.ts';
 import type { RevisionStore } from '../publish/revision-store.ts';
+import { serveFolder } from './static-folder.ts';
 
 export interface DevServer {
   port: number;
@@ -53,25 +52,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`There is no live site for "${slug}".\n`);
         return;
       }
-      const url = new URL(req.url ?? '/', 'http://local');
-      const exists = async (f: string) => (await stat(path.join(folder, f)).catch(() => undefined))?.isFile() ?? false;
-      const r = await resolvePath(url.pathname, exists);
-      // Pages' own defaults for static assets; `_headers` rules apply on top of them.
-      const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=0, must-revalidate' };
-      for (const { name, value } of headersFor(await rulesOf(folder), url.pathname).values()) headers[name] = value;
-      if (r.kind === 'redirect') {
-        res.writeHead(308, { ...headers, Location: r.location + url.search }).end();
-        return;
-      }
-      if (r.kind === 'none') {
-        res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
-        return;
-      }
-      const file = path.join(folder, r.file);
-      const size = (await stat(file)).size;
-      res.writeHead(r.status, { 'Content-Type': contentTypeOf(r.file), 'Content-Length': String(size), ...headers });
-      if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
+      await serveFolder(folder, await rulesOf(folder), req, res);
     } catch (e) {
       // A dev server still never shows a stack trace to the browser.
       console.error(`server error: ${(e as Error).message}`);

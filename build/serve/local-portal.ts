@@ -1,5 +1,6 @@
-// The portal as `pd start` runs it: the embedded database, the local auth issuer and the portal
-// API on http://portal.localhost:<port>/, all on loopback, with emails in the outbox folder.
+// The portal as `pd start` runs it: the embedded database, the local auth issuer, the portal's
+// pages (built from cms/portal/ at start) and its API, all on http://portal.localhost:<port>/ and
+// loopback, with emails in the outbox folder.
 import { getRequestListener } from '@hono/node-server';
 import type http from 'node:http';
 import path from 'node:path';
@@ -8,41 +9,79 @@ import { outboxMailer } from '../../lib/email/outbox-node.ts';
 import { membersService } from '../../lib/members/members.ts';
 import { portalApp } from '../../lib/portal/app.ts';
 import { startAuthIssuer } from '../auth-issuer/index.ts';
-import { openDatabase } from '../db/open-database.ts';
+import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
 import { registerPractices } from '../db/register-practices.ts';
 import type { Settings } from '../node/settings.ts';
 import { validateContent } from '../pipeline/validate-content.ts';
+import { buildPortal } from '../portal/build-portal.ts';
+import { portalStaticListener } from '../portal/serve-portal.ts';
+
+/** The local sign-in service's public key for supabase-js. Like Supabase's anon key, it is not a secret. */
+export const LOCAL_ANON_KEY = 'local-development-anon-key';
+
+export interface LocalPortalOptions {
+  /** Where the portal's pages are built; by default `portal/` beside the revision store (`.pd/portal`). */
+  portalDir?: string;
+  /** The local sign-in service's clock, in milliseconds (tests move it). */
+  authNow?: () => number;
+}
 
 export interface LocalPortal {
+  /** Serves /api/* from the portal API and everything else from the built pages. */
   listener: http.RequestListener;
   authUrl: string;
+  anonKey: string;
+  /** The built pages. */
+  portalDir: string;
+  /** The database, for setting up local data and tests (its `owner` bypasses row-level security). */
+  database: OpenedDatabase;
   close(): Promise<void>;
 }
 
-export async function startLocalPortal(root: string, settings: Settings, authPort: number): Promise<LocalPortal> {
+export async function startLocalPortal(root: string, settings: Settings, authPort: number, o: LocalPortalOptions = {}): Promise<LocalPortal> {
   const opened = await openDatabase({ root, url: settings.databaseUrl, dataDir: settings.databaseUrl ? undefined : settings.databaseDir });
-  // The content names the practices; the database must know them before anyone can be invited.
-  const loaded = (await validateContent(settings.contentRoot)).filter((r) => r.practice);
-  await registerPractices(opened.db, 'register the practices found in the content when the local portal starts', loaded.map((r) => ({ slug: r.slug, profile: r.practice!.profile })));
-  const issuer = await startAuthIssuer({
-    host: settings.host,
-    port: authPort,
-    dataDir: path.dirname(settings.databaseDir),
-    outboxDir: settings.outboxDir,
-    allowedOrigins: [`http://*.localhost:${settings.port}`],
-  });
-  const app = portalApp({
-    verifier: createVerifier({ issuer: issuer.issuer, jwks: { url: issuer.jwksUrl } }),
-    members: membersService(opened.db),
-    mailer: outboxMailer(settings.outboxDir),
-    portalUrl: settings.portalUrl,
-  });
-  return {
-    listener: getRequestListener(app.fetch),
-    authUrl: issuer.url,
-    async close() {
-      await issuer.close();
-      await opened.close();
-    },
-  };
+  let issuer: Awaited<ReturnType<typeof startAuthIssuer>> | undefined;
+  try {
+    // The content names the practices; the database must know them before anyone can be invited.
+    const loaded = (await validateContent(settings.contentRoot)).filter((r) => r.practice);
+    await registerPractices(opened.db, 'register the practices found in the content when the local portal starts', loaded.map((r) => ({ slug: r.slug, profile: r.practice!.profile })));
+    issuer = await startAuthIssuer({
+      host: settings.host,
+      port: authPort,
+      dataDir: path.dirname(settings.databaseDir),
+      outboxDir: settings.outboxDir,
+      allowedOrigins: [`http://*.localhost:${settings.port}`],
+      anonKey: LOCAL_ANON_KEY,
+      ...(o.authNow ? { now: o.authNow } : {}),
+    });
+    const portalDir = path.resolve(o.portalDir ?? path.join(path.dirname(settings.storeDir), 'portal'));
+    await buildPortal({ root, outDir: portalDir, cacheDir: settings.cacheDir, authUrl: issuer.url, anonKey: LOCAL_ANON_KEY });
+    const app = portalApp({
+      verifier: createVerifier({ issuer: issuer.issuer, jwks: { url: issuer.jwksUrl } }),
+      members: membersService(opened.db),
+      mailer: outboxMailer(settings.outboxDir),
+      portalUrl: settings.portalUrl,
+    });
+    const api = getRequestListener(app.fetch);
+    const pages = portalStaticListener(portalDir);
+    const running = issuer;
+    return {
+      listener: (req, res) => {
+        const pathname = (req.url ?? '/').split('?')[0]!;
+        return pathname === '/api' || pathname.startsWith('/api/') ? api(req, res) : pages(req, res);
+      },
+      authUrl: running.url,
+      anonKey: LOCAL_ANON_KEY,
+      portalDir,
+      database: opened,
+      async close() {
+        await running.close();
+        await opened.close();
+      },
+    };
+  } catch (e) {
+    await issuer?.close();
+    await opened.close();
+    throw e;
+  }
 }

@@ -66,7 +66,8 @@ export interface MembersService {
   accept(caller: Claims, token: string): Promise<{ practice: string; role: Role }>;
 }
 
-const emailPattern = /^[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}$/;
+/** The same shape the database checks for every email it stores. */
+export const emailPattern = /^[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}$/;
 
 export function membersService(db: Database, o: { now?: () => Date } = {}): MembersService {
   const now = o.now ?? (() => new Date());

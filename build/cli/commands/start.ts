@@ -19,9 +19,9 @@ export const start: Command = {
   help: [
     'Builds every practice, then serves each live revision at http://<slug>.localhost:<port>/ with',
     'its _headers applied as Cloudflare Pages applies them. Watches content/ and rebuilds only the',
-    'practice that changed (all of them when themes/ or schemas/ change). Also starts the portal API',
-    'at http://portal.localhost:<port>/api/ with the embedded database and a local sign-in service',
-    'whose emails go to the outbox folder. Stop it with Ctrl+C.',
+    'practice that changed (all of them when themes/ or schemas/ change). Also starts the portal at',
+    'http://portal.localhost:<port>/ (the members page and its API) with the embedded database and',
+    'a local sign-in service whose emails go to the outbox folder. Stop it with Ctrl+C.',
     '',
     'Options:',
     '  --port <n>    port to listen on (default 8787, or PD_PORT)',
@@ -60,7 +60,8 @@ export const start: Command = {
     console.log('\nPractice sites:');
     for (const p of practices) console.log(`  ${server.origin(p)}/`);
     if (portal) {
-      console.log(`\nPortal API:  ${server.origin('portal')}/api/`);
+      console.log(`\nPortal (members): ${server.origin('portal')}/members/`);
+      console.log(`Portal API:  ${server.origin('portal')}/api/`);
       console.log(`Local sign-in (Supabase Auth stand-in): ${portal.authUrl}`);
       console.log(`Emails (sign-in codes, invitations): ${settings.outboxDir}`);
     }
