@@ -67,6 +67,22 @@ function headersFile(authUrl: string): string {
 }
 
 /** Refuses markup the CSP would block (or that would need it loosened): inline scripts, styles and handlers. */
+/**
+ * A page file is the inside of `<main>`, headed by `<!-- title: … -->` and, for a page with a
+ * script, `<!-- script: ./entry.ts -->`; every page shares cms/portal/shell.html around it.
+ */
+export function inShell(shell: string, page: string, fragment: string): string {
+  const title = /^<!-- title: (.+?) -->$/m.exec(fragment)?.[1];
+  if (!title) throw new Error(`cms/portal/${page} needs a first line like <!-- title: Members -->`);
+  const script = /^<!-- script: (\S+) -->$/m.exec(fragment)?.[1];
+  const main = fragment.replace(/^<!-- (title|script): .*? -->\n/gm, '').replace(/\n$/, '');
+  const escaped = title.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return shell
+    .replace('{{title}}', escaped)
+    .replace('{{script}}', script ? `<script type="module" src="${script}"></script>` : '')
+    .replace('{{main}}', main);
+}
+
 export function inlineCodeIn(html: string): string[] {
   const found: string[] = [];
   for (const m of html.matchAll(/<script\b([^>]*)>/gi)) if (!/\bsrc\s*=/.test(m[1]!)) found.push('an inline <script>');
@@ -96,8 +112,9 @@ export async function buildPortal(o: PortalBuildOptions): Promise<PortalBuild> {
   try {
     const html = new Map<string, string>();
     const entries = new Map<string, string>();
+    const shell = await readFile(path.join(source, 'shell.html'), 'utf8');
     for (const page of portalPages) {
-      const text = await readFile(path.join(source, page), 'utf8');
+      const text = inShell(shell, page, await readFile(path.join(source, page), 'utf8'));
       const inline = inlineCodeIn(text);
       if (inline.length) throw new Error(`cms/portal/${page} has ${inline.join(', ')}: the portal's CSP allows scripts and styles from files only`);
       html.set(page, text);
