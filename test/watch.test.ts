@@ -52,7 +52,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  child?.kill('SIGTERM');
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
   await rm(tmp, { recursive: true, force: true });
   await rm(content, { recursive: true, force: true });
 });
@@ -84,5 +87,14 @@ describe('pd start', () => {
     await writeFile(file, `${text}\n<script>alert(1)</script>\n`);
     await waitFor(/appointments\.md:\d+: body: <script> is not allowed/, from);
     expect(await page('riverside', '/appointments/')).toBe(before);
+  });
+
+  // Last: the tests above need the server running.
+  it('stops when asked to (Ctrl+C or SIGTERM): nothing it started keeps the process alive', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 10_000))]);
+    expect(code).toBe(0);
+    expect(output).toMatch(/Stopped\./);
   });
 });

@@ -72,8 +72,9 @@ export async function buildSites(o: BuildOptions): Promise<BuildReport> {
 
   try {
     const groups = shard(practices, Math.min(settings.buildWorkers, Math.floor(practices.length / practicesPerWorker)));
-    progress(`Checking and rendering ${practices.length} practice${practices.length === 1 ? '' : 's'}${groups.length > 1 ? ` in ${groups.length} workers` : ''}`);
-    const rendered = (await Promise.all(groups.map((g) => (groups.length > 1 ? inWorker(job(g)) : renderPractices(job(g)))))).flat();
+    progress(`Checking and rendering ${practices.length} practice${practices.length === 1 ? '' : 's'}${groups.length > 1 ? ` on ${groups.length} threads` : ''}`);
+    // The first group renders here, where everything is loaded already; the others in workers.
+    const rendered = (await Promise.all(groups.map((g, i) => (i === 0 ? renderPractices(job(g)) : inWorker(job(g)))))).flat();
 
     const results: PracticeBuild[] = [];
     for (const r of rendered.sort((a, b) => a.slug.localeCompare(b.slug))) {

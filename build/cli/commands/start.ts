@@ -1,4 +1,4 @@
-import { watch } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatProblem } from '../../../lib/content/problems.ts';
@@ -67,10 +67,11 @@ export const start: Command = {
     }
     console.log(`\nEdit files under content/ and the changed practice rebuilds.${values['no-watch'] ? ' (Watching is off.)' : ''} Press Ctrl+C to stop.\n`);
 
+    const watchers: FSWatcher[] = [];
+    const queue = rebuildQueue(buildNow);
     if (!values['no-watch']) {
-      const queue = rebuildQueue(buildNow);
       for (const [base, dir] of [[contentRoot, 'content'], [root, 'themes'], [root, 'schemas']] as const) {
-        watch(path.join(base, dir), { recursive: true }, (_event, file) => {
+        const watcher = watch(path.join(base, dir), { recursive: true }, (_event, file) => {
           if (!file) return;
           const target = targetOf(path.join(dir, file.toString()));
           if (target) {
@@ -78,6 +79,7 @@ export const start: Command = {
             queue.add(target);
           }
         });
+        watchers.push(watcher);
       }
     }
     await new Promise<void>((resolve) => {
@@ -85,8 +87,12 @@ export const start: Command = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    // Stop watching and let a running build finish, so nothing keeps the process alive.
+    for (const w of watchers) w.close();
+    await queue.idle();
     await server.close();
     await portal?.close();
+    log('Stopped.');
     return 0;
   },
 };
