@@ -3,11 +3,11 @@
 import type { Fields, FolderCollection, MarkdownField, SingleFile } from '../../schemas/dsl.ts';
 import { folderCollections, singleFiles } from '../../schemas/model.ts';
 import { formats } from '../../schemas/formats.ts';
-import type { PracticeProfile } from '../../schemas/generated/types.ts';
+import type { NewsPost, Notice, Page, PracticeProfile, Service, TeamMember } from '../../schemas/generated/types.ts';
 import { renderMarkdown } from '../markdown/render.ts';
 import { checkFields, type FieldProblem } from './check-fields.ts';
 import type { Entry, Practice } from './practice.ts';
-import type { Problem } from './problems.ts';
+import { hasErrors, type Problem } from './problems.ts';
 import type { ContentReader } from './reader.ts';
 import { newsRules, noticeRules, pageRules, policyRules, profileRules, serviceRules } from './rules.ts';
 import { readSourceFile } from './source-file.ts';
@@ -168,21 +168,21 @@ export async function loadPractice(reader: ContentReader, slug: string): Promise
   if (profile?.boundary.map && !media.includes(profile.boundary.map.replace(/^\/+/, '')))
     problems.push({ file: `${dir}/practice.yml`, field: 'boundary.map', message: `"${profile.boundary.map}" is not in the media folder`, fix: 'upload the map image to media/ and give its path, like media/boundary.png', severity: 'error' });
 
-  if (problems.some((p) => p.severity === 'error') || !profile) return { problems };
-  const byOrder = (a: Entry<{ nav?: { order?: number } ; title: string }>, b: typeof a) =>
-    (a.data.nav?.order ?? 999) - (b.data.nav?.order ?? 999) || a.data.title.localeCompare(b.data.title);
-  const practice = {
+  if (hasErrors(problems) || !profile) return { problems };
+  const of = <T>(name: string) => collections[name] as Entry<T>[];
+  const practice: Practice = {
     slug,
     dir,
     profile,
-    pages: (collections.pages as Entry<{ title: string }>[]).sort(byOrder),
-    news: (collections.news as Entry<{ date: string }>[]).sort((a, b) => b.data.date.localeCompare(a.data.date) || a.slug.localeCompare(b.slug)),
-    services: (collections.services as Entry<{ title: string }>[]).sort((a, b) => a.data.title.localeCompare(b.data.title)),
-    team: (collections.team as Entry<{ order: number; name: string }>[]).sort((a, b) => a.data.order - b.data.order || a.data.name.localeCompare(b.data.name)),
-    notices: (collections.notices as Entry<{ starts: string }>[]).sort((a, b) => a.data.starts.localeCompare(b.data.starts)),
-    policies,
+    // Navigation order first, then title; news newest first; team by their order.
+    pages: of<Page>('pages').sort((a, b) => (a.data.nav?.order ?? 999) - (b.data.nav?.order ?? 999) || a.data.title.localeCompare(b.data.title)),
+    news: of<NewsPost>('news').sort((a, b) => b.data.date.localeCompare(a.data.date) || a.slug.localeCompare(b.slug)),
+    services: of<Service>('services').sort((a, b) => a.data.title.localeCompare(b.data.title)),
+    team: of<TeamMember>('team').sort((a, b) => a.data.order - b.data.order || a.data.name.localeCompare(b.data.name)),
+    notices: of<Notice>('notices').sort((a, b) => a.data.starts.localeCompare(b.data.starts)),
+    policies: policies as Practice['policies'],
     media,
-  } as unknown as Practice;
+  };
   return { practice, problems };
 }
 
