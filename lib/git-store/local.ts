@@ -14,7 +14,7 @@
 import git from "isomorphic-git";
 import type { FsClient } from "isomorphic-git";
 import type { CommitRequest, GitStore, LogEntry, ReadOptions } from "./types.ts";
-import { ConflictError, NotFoundError } from "./types.ts";
+import { assertUnmoved, ConflictError, NotFoundError } from "./types.ts";
 import { isOid, normalizePath, validateBranch } from "./paths.ts";
 import { buildTree, listFilesAt, logEntries, readBlobAt, treeOfCommit, writeCommitObject, type RepoContext } from "./objects.ts";
 import { createKeyedLock } from "./lock.ts";
@@ -76,12 +76,7 @@ export function createLocalGitStore(options: LocalGitStoreOptions): GitStore {
       const branch = validateBranch(request.branch);
       return lock(branch, async () => {
         const current = await head(branch);
-        if (request.expectedHead !== undefined && request.expectedHead !== current) {
-          throw new ConflictError(
-            `Branch "${branch}" has moved since this edit began (expected ${request.expectedHead.slice(0, 7)}, now ${current.slice(0, 7)}); reload and apply the change again.`,
-            { branch, expectedHead: request.expectedHead, actualHead: current },
-          );
-        }
+        assertUnmoved(branch, request.expectedHead, current, 'edit');
         const { tree } = await buildTree(ctx, await treeOfCommit(ctx, current), request.changes);
         const oid = await writeCommitObject(ctx, current, tree, request);
         await git.writeRef({ ...ctx, ref: `refs/heads/${branch}`, value: oid, force: true });
@@ -102,13 +97,7 @@ export function createLocalGitStore(options: LocalGitStoreOptions): GitStore {
       const branch = validateBranch(name);
       return lock(branch, async () => {
         const current = await head(branch);
-        if (options.expectedHead !== undefined && options.expectedHead !== current) {
-          throw new ConflictError(`Branch "${branch}" has moved; not deleting it.`, {
-            branch,
-            expectedHead: options.expectedHead,
-            actualHead: current,
-          });
-        }
+        assertUnmoved(branch, options.expectedHead, current, 'delete');
         await git.deleteRef({ ...ctx, ref: `refs/heads/${branch}` });
       });
     },

@@ -11,7 +11,7 @@
 import git from "isomorphic-git";
 import type { AuthCallback, FsClient, HttpClient } from "isomorphic-git";
 import type { CommitRequest, GitStore, LogEntry, ReadOptions } from "./types.ts";
-import { ConflictError, GitStoreError, NotFoundError } from "./types.ts";
+import { assertUnmoved, ConflictError, GitStoreError, NotFoundError } from "./types.ts";
 import { isOid, normalizePath, validateBranch } from "./paths.ts";
 import {
   buildTree,
@@ -132,12 +132,7 @@ export function createRemoteGitStore(options: RemoteGitStoreOptions): GitStore {
       const branch = validateBranch(request.branch);
       return lock(branch, async () => {
         let base = await sync(branch);
-        const stale = (actual: string) =>
-          new ConflictError(
-            `Branch "${branch}" has moved since this edit began (expected ${request.expectedHead!.slice(0, 7)}, now ${actual.slice(0, 7)}); reload and apply the change again.`,
-            { branch, expectedHead: request.expectedHead!, actualHead: actual },
-          );
-        if (request.expectedHead !== undefined && request.expectedHead !== base) throw stale(base);
+        assertUnmoved(branch, request.expectedHead, base, 'edit');
         let { tree, paths } = await buildTree(ctx, await treeOfCommit(ctx, base), request.changes);
         let oid = await writeCommitObject(ctx, base, tree, request);
         for (let attempt = 0; ; attempt++) {
@@ -148,7 +143,7 @@ export function createRemoteGitStore(options: RemoteGitStoreOptions): GitStore {
             const latest = await sync(branch).catch(() => undefined);
             if (latest === undefined || latest === base) throw error; // not a race: a real failure
             if (latest === oid) return oid; // the push landed; only the report was lost
-            if (request.expectedHead !== undefined) throw stale(latest);
+            assertUnmoved(branch, request.expectedHead, latest, 'edit');
             const changed = await diffTrees(ctx, await treeOfCommit(ctx, base), await treeOfCommit(ctx, latest));
             const clashes = overlapping(paths, changed);
             if (clashes.length > 0) {
@@ -192,13 +187,7 @@ export function createRemoteGitStore(options: RemoteGitStoreOptions): GitStore {
       const branch = validateBranch(name);
       return lock(branch, async () => {
         const current = await sync(branch);
-        if (options.expectedHead !== undefined && options.expectedHead !== current) {
-          throw new ConflictError(`Branch "${branch}" has moved; not deleting it.`, {
-            branch,
-            expectedHead: options.expectedHead,
-            actualHead: current,
-          });
-        }
+        assertUnmoved(branch, options.expectedHead, current, 'delete');
         await push(branch, current, true);
         await git.deleteRef({ ...ctx, ref: `refs/heads/${branch}` }).catch(() => undefined);
       });

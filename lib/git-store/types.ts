@@ -98,3 +98,16 @@ export class ConflictError extends GitStoreError {
     this.paths = details.paths ?? [];
   }
 }
+
+/**
+ * Refuses to go on when the caller pinned `expected` and the branch is elsewhere: a save begun
+ * on an older head must not overwrite what landed since, and a branch that moved is not deleted.
+ */
+export function assertUnmoved(branch: string, expected: string | undefined, actual: string, doing: 'edit' | 'delete'): void {
+  if (expected === undefined || expected === actual) return;
+  const message =
+    doing === 'edit'
+      ? `Branch "${branch}" has moved since this edit began (expected ${expected.slice(0, 7)}, now ${actual.slice(0, 7)}); reload and apply the change again.`
+      : `Branch "${branch}" has moved; not deleting it.`;
+  throw new ConflictError(message, { branch, expectedHead: expected, actualHead: actual });
+}
