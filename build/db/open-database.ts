@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import { database, type Database } from '../../lib/db/database.ts';
 import { pgliteDriver } from '../../lib/db/pglite-driver.ts';
 import { postgresDriver } from '../../lib/db/postgres-driver.ts';
+import type { Settings } from '../node/settings.ts';
 import { migrate, readMigrations, type ScriptRunner } from './migrate.ts';
 
 export interface OpenedDatabase {
@@ -48,4 +49,9 @@ export async function openDatabase(o: OpenOptions): Promise<OpenedDatabase> {
   await owner.exec(shim);
   await migrate(owner, migrations);
   return { db: database(pgliteDriver(pg), o), owner, kind: 'pglite', close: () => pg.close() };
+}
+
+/** The database the settings name: DATABASE_URL when set, else the embedded one in its folder. */
+export function openConfiguredDatabase(root: string, settings: Pick<Settings, 'databaseUrl' | 'databaseDir'>): Promise<OpenedDatabase> {
+  return openDatabase({ root, url: settings.databaseUrl, dataDir: settings.databaseUrl ? undefined : settings.databaseDir });
 }

@@ -9,7 +9,7 @@ import { outboxMailer } from '../../lib/email/outbox-node.ts';
 import { membersService } from '../../lib/members/members.ts';
 import { portalApp } from '../../lib/portal/app.ts';
 import { startAuthIssuer } from '../auth-issuer/index.ts';
-import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
+import { openConfiguredDatabase, type OpenedDatabase } from '../db/open-database.ts';
 import { registerPractices } from '../db/register-practices.ts';
 import type { Settings } from '../node/settings.ts';
 import { validateContent } from '../pipeline/validate-content.ts';
@@ -39,7 +39,7 @@ export interface LocalPortal {
 }
 
 export async function startLocalPortal(root: string, settings: Settings, authPort: number, o: LocalPortalOptions = {}): Promise<LocalPortal> {
-  const opened = await openDatabase({ root, url: settings.databaseUrl, dataDir: settings.databaseUrl ? undefined : settings.databaseDir });
+  const opened = await openConfiguredDatabase(root, settings);
   let issuer: Awaited<ReturnType<typeof startAuthIssuer>> | undefined;
   try {
     // The content names the practices; the database must know them before anyone can be invited.

@@ -3,7 +3,7 @@ import type { Claims } from '../../../lib/db/database.ts';
 import { outboxMailer } from '../../../lib/email/outbox-node.ts';
 import { invitationEmail } from '../../../lib/members/invitation-email.ts';
 import { MembersError, membersService, roles, type Role } from '../../../lib/members/members.ts';
-import { openDatabase } from '../../db/open-database.ts';
+import { openConfiguredDatabase, type OpenedDatabase } from '../../db/open-database.ts';
 import { repoRoot } from '../../node/paths.ts';
 import { loadSettings } from '../../node/settings.ts';
 import type { Command } from '../commands.ts';
@@ -33,7 +33,7 @@ export const members: Command = {
     const [action, first, second] = positionals;
     const root = repoRoot();
     const settings = loadSettings(root);
-    const opened = await openDatabase({ root, url: settings.databaseUrl, dataDir: settings.databaseUrl ? undefined : settings.databaseDir });
+    const opened = await openConfiguredDatabase(root, settings);
     try {
       if (action === 'add-admin') {
         const userId = values['user-id'];
@@ -84,7 +84,7 @@ export const members: Command = {
 };
 
 /** The person the command acts as: a platform admin or a member, found by email. */
-async function operator(opened: Awaited<ReturnType<typeof openDatabase>>, email: string | undefined): Promise<Claims> {
+async function operator(opened: OpenedDatabase, email: string | undefined): Promise<Claims> {
   if (!email) throw new Error('say who you are with --as <email>: the database checks what that person may do');
   const rows = await opened.db.asService('find the user id of the person the command line acts as', (q) =>
     q.query<{ user_id: string }>(

@@ -1,5 +1,5 @@
 import { validateContent } from '../../pipeline/validate-content.ts';
-import { openDatabase } from '../../db/open-database.ts';
+import { openConfiguredDatabase } from '../../db/open-database.ts';
 import { registerPractices } from '../../db/register-practices.ts';
 import { repoRoot } from '../../node/paths.ts';
 import { loadSettings } from '../../node/settings.ts';
@@ -18,7 +18,7 @@ export const practices: Command = {
     const root = repoRoot();
     const settings = loadSettings(root);
     const loaded = (await validateContent(settings.contentRoot)).filter((r) => r.practice);
-    const opened = await openDatabase({ root, url: settings.databaseUrl, dataDir: settings.databaseUrl ? undefined : settings.databaseDir });
+    const opened = await openConfiguredDatabase(root, settings);
     try {
       await registerPractices(opened.db, 'register the practices found in the content repository', loaded.map((r) => ({ slug: r.slug, profile: r.practice!.profile })));
       console.log(`Registered ${loaded.length} practice${loaded.length === 1 ? '' : 's'}: ${loaded.map((l) => l.slug).join(', ')}.`);
