@@ -41,6 +41,34 @@ function seedRepo(): string {
   return dir;
 }
 
+/** What a draft needs from either adapter: its branch listed, its changes against main, where it left main, a folder read in one walk, and an empty status commit. */
+async function exerciseDraftQueries(store: GitStore, branch: string, git: (...args: string[]) => string): Promise<void> {
+  await store.createBranch(branch, "main");
+  const forkedAt = await store.head("main");
+  await store.commit({
+    branch,
+    changes: [{ path: "content/practices/riverside/hours.md", content: "Draft hours\n" }],
+    message: "Draft",
+    author: person,
+    committer: platform,
+  });
+  const status = await store.commit({ branch, changes: [], allowEmpty: true, message: "Ready for review", author: person, committer: platform, trailers: { Status: "pending_review" } });
+  expect(git("show", "--stat", "--format=%s", status).trim()).toBe("Ready for review");
+  await expect(store.commit({ branch, changes: [], message: "Nothing", author: person, committer: platform })).rejects.toThrow(/at least one change/);
+  expect((await store.listBranches("cms/riverside/")).map((b) => b.name)).toContain(branch);
+  expect(await store.listBranches("cms/nowhere/")).toEqual([]);
+  expect(await store.changedPaths("main", branch)).toEqual(["content/practices/riverside/hours.md"]);
+  expect(await store.mergeBase("main", branch)).toBe(forkedAt);
+  const folder = await store.readFolder("content/practices/riverside", { ref: branch });
+  const paths = folder.map((f) => f.path);
+  expect(paths).toEqual([...paths].sort());
+  expect(paths).toEqual(expect.arrayContaining(["content/practices/riverside/hours.md", "content/practices/riverside/index.md"]));
+  const hours = folder.find((f) => f.path.endsWith("/hours.md"))!;
+  expect(new TextDecoder().decode(hours.content)).toBe("Draft hours\n");
+  expect(hours.oid).toBe(git("rev-parse", `${branch}:content/practices/riverside/hours.md`));
+  await store.deleteBranch(branch);
+}
+
 afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
@@ -185,6 +213,10 @@ describe("local adapter", () => {
     await expect(store.deleteBranch("cms/riverside/hours", { expectedHead: main })).rejects.toBeInstanceOf(ConflictError);
     await store.deleteBranch("cms/riverside/hours", { expectedHead: draft });
     expect(run(dir, "branch", "--list", "cms/*")).toBe("");
+  });
+
+  it("lists draft branches, diffs them against main, finds where they forked, reads folders and writes empty commits", async () => {
+    await exerciseDraftQueries(store, "cms/riverside/pages/hours", (...args) => run(dir, ...args));
   });
 });
 
@@ -389,5 +421,9 @@ describe("remote adapter over git http-backend", () => {
     expect(await s.readFile("content/practices/riverside/notice.md", { ref: "main" })).toBeUndefined();
     await s.deleteBranch("cms/riverside/notice", { expectedHead: draft });
     expect(run(bare, "branch", "--list", "cms/*")).toBe("");
+  });
+
+  it("lists draft branches on the server, diffs, finds the fork point, reads folders and pushes empty commits", async () => {
+    await exerciseDraftQueries(store(), "cms/riverside/pages/hours", (...args) => run(bare, ...args));
   });
 });

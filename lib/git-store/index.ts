@@ -1,4 +1,4 @@
-export type { CommitRequest, FileChange, GitStore, LogEntry, Person, ReadOptions } from "./types.ts";
+export type { CommitRequest, FileChange, FolderFile, GitStore, LogEntry, Person, ReadOptions } from "./types.ts";
 export { ConflictError, GitStoreError, InvalidPathError, NotFoundError } from "./types.ts";
 export { normalizePath, validateBranch } from "./paths.ts";
 export { formatMessage, parseTrailers } from "./objects.ts";

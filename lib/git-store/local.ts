@@ -16,7 +16,7 @@ import type { FsClient } from "isomorphic-git";
 import type { CommitRequest, GitStore, LogEntry, ReadOptions } from "./types.ts";
 import { assertUnmoved, ConflictError, NotFoundError } from "./types.ts";
 import { isOid, normalizePath, validateBranch } from "./paths.ts";
-import { buildTree, listFilesAt, logEntries, readBlobAt, treeOfCommit, writeCommitObject, type RepoContext } from "./objects.ts";
+import { buildTree, changedPathsBetween, listFilesAt, mergeBaseOf, readFolderAt, logEntries, readBlobAt, treeOfCommit, writeCommitObject, type RepoContext } from "./objects.ts";
 import { createKeyedLock } from "./lock.ts";
 
 export interface LocalGitStoreOptions {
@@ -72,12 +72,25 @@ export function createLocalGitStore(options: LocalGitStoreOptions): GitStore {
     async listFiles(dir, options) {
       return listFilesAt(ctx, await resolveCommit(options.ref), normalizePath(dir, { allowRoot: true }), options.recursive ?? true);
     },
+    async readFolder(dir, options) {
+      return readFolderAt(ctx, await resolveCommit(options.ref), normalizePath(dir, { allowRoot: true }), options.recursive ?? true);
+    },
+    async listBranches(prefix) {
+      const names = (await git.listBranches(ctx)).filter((n) => n.startsWith(prefix)).sort();
+      return Promise.all(names.map(async (name) => ({ name, head: await git.resolveRef({ ...ctx, ref: `refs/heads/${name}` }) })));
+    },
+    async changedPaths(from, to) {
+      return changedPathsBetween(ctx, await resolveCommit(from), await resolveCommit(to));
+    },
+    async mergeBase(a, b) {
+      return mergeBaseOf(ctx, await resolveCommit(a), await resolveCommit(b));
+    },
     async commit(request: CommitRequest) {
       const branch = validateBranch(request.branch);
       return lock(branch, async () => {
         const current = await head(branch);
         assertUnmoved(branch, request.expectedHead, current, 'edit');
-        const { tree } = await buildTree(ctx, await treeOfCommit(ctx, current), request.changes);
+        const { tree } = await buildTree(ctx, await treeOfCommit(ctx, current), request.changes, request.allowEmpty);
         const oid = await writeCommitObject(ctx, current, tree, request);
         await git.writeRef({ ...ctx, ref: `refs/heads/${branch}`, value: oid, force: true });
         return oid;

@@ -5,7 +5,7 @@
  */
 import git from "isomorphic-git";
 import type { FsClient, TreeEntry } from "isomorphic-git";
-import type { CommitRequest, LogEntry, Person } from "./types.ts";
+import type { CommitRequest, FolderFile, LogEntry, Person } from "./types.ts";
 import { GitStoreError, InvalidPathError } from "./types.ts";
 import { normalizePath } from "./paths.ts";
 
@@ -67,6 +67,32 @@ export async function listFilesAt(ctx: RepoContext, commit: string, dir: string,
   };
   await walk(start, dir);
   return out.sort();
+}
+
+/** Every blob under `dir` at `commit`, with content, reading each blob by oid after one tree walk. */
+export async function readFolderAt(ctx: RepoContext, commit: string, dir: string, recursive: boolean): Promise<FolderFile[]> {
+  const start = await subtree(ctx, await treeOfCommit(ctx, commit), dir);
+  if (!start) return [];
+  const found: { path: string; oid: string }[] = [];
+  const walk = async (tree: string, prefix: string): Promise<void> => {
+    for (const entry of await readTreeEntries(ctx, tree)) {
+      const path = prefix === "" ? entry.path : `${prefix}/${entry.path}`;
+      if (entry.type === "blob") found.push({ path, oid: entry.oid });
+      else if (entry.type === "tree" && recursive) await walk(entry.oid, path);
+    }
+  };
+  await walk(start, dir);
+  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return Promise.all(found.map(async (f) => ({ ...f, content: (await git.readBlob({ ...ctx, oid: f.oid })).blob })));
+}
+
+export async function changedPathsBetween(ctx: RepoContext, from: string, to: string): Promise<string[]> {
+  return (await diffTrees(ctx, await treeOfCommit(ctx, from), await treeOfCommit(ctx, to))).sort();
+}
+
+export async function mergeBaseOf(ctx: RepoContext, a: string, b: string): Promise<string | undefined> {
+  const [base] = (await git.findMergeBase({ ...ctx, oids: [a, b] })) as string[];
+  return base;
 }
 
 interface ChangeNode {
@@ -144,8 +170,12 @@ export async function buildTree(
   ctx: RepoContext,
   baseTree: string | undefined,
   changes: CommitRequest["changes"],
+  allowEmpty = false,
 ): Promise<{ tree: string; paths: string[] }> {
-  if (changes.length === 0) throw new GitStoreError("A commit needs at least one change.");
+  if (changes.length === 0) {
+    if (!allowEmpty) throw new GitStoreError("A commit needs at least one change.");
+    return { tree: baseTree ?? (await git.writeTree({ ...ctx, tree: [] })), paths: [] };
+  }
   const { root, paths } = changeTree(changes);
   const tree = (await applyChanges(ctx, baseTree, root, "")) ?? (await git.writeTree({ ...ctx, tree: [] }));
   return { tree, paths };

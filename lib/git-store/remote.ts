@@ -15,7 +15,10 @@ import { assertUnmoved, ConflictError, GitStoreError, NotFoundError } from "./ty
 import { isOid, normalizePath, validateBranch } from "./paths.ts";
 import {
   buildTree,
+  changedPathsBetween,
   diffTrees,
+  mergeBaseOf,
+  readFolderAt,
   listFilesAt,
   logEntries,
   overlapping,
@@ -128,12 +131,29 @@ export function createRemoteGitStore(options: RemoteGitStoreOptions): GitStore {
       const path = normalizePath(dir, { allowRoot: true });
       return listFilesAt(ctx, await resolveCommit(options.ref), path, options.recursive ?? true);
     },
+    async readFolder(dir, options) {
+      const path = normalizePath(dir, { allowRoot: true });
+      return readFolderAt(ctx, await resolveCommit(options.ref), path, options.recursive ?? true);
+    },
+    async listBranches(prefix) {
+      await init();
+      const refs = await git.listServerRefs({ ...net, url: options.url, prefix: `refs/heads/${prefix}` });
+      return refs
+        .map((r) => ({ name: r.ref.slice("refs/heads/".length), head: r.oid }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    async changedPaths(from, to) {
+      return changedPathsBetween(ctx, await resolveCommit(from), await resolveCommit(to));
+    },
+    async mergeBase(a, b) {
+      return mergeBaseOf(ctx, await resolveCommit(a), await resolveCommit(b));
+    },
     async commit(request: CommitRequest) {
       const branch = validateBranch(request.branch);
       return lock(branch, async () => {
         let base = await sync(branch);
         assertUnmoved(branch, request.expectedHead, base, 'edit');
-        let { tree, paths } = await buildTree(ctx, await treeOfCommit(ctx, base), request.changes);
+        let { tree, paths } = await buildTree(ctx, await treeOfCommit(ctx, base), request.changes, request.allowEmpty);
         let oid = await writeCommitObject(ctx, base, tree, request);
         for (let attempt = 0; ; attempt++) {
           try {
@@ -161,7 +181,7 @@ export function createRemoteGitStore(options: RemoteGitStoreOptions): GitStore {
             options.onRetry?.({ branch, attempt: attempt + 1, head: latest });
             await pause(attempt + 1);
             base = latest;
-            ({ tree, paths } = await buildTree(ctx, await treeOfCommit(ctx, base), request.changes));
+            ({ tree, paths } = await buildTree(ctx, await treeOfCommit(ctx, base), request.changes, request.allowEmpty));
             oid = await writeCommitObject(ctx, base, tree, request);
           }
         }

@@ -33,6 +33,15 @@ export interface CommitRequest {
    * else when the commit is written, a `ConflictError` is thrown and nothing is written.
    */
   expectedHead?: string;
+  /** Write the commit even if it changes no file (a review-status change or a note on a draft). */
+  allowEmpty?: boolean;
+}
+
+export interface FolderFile {
+  path: string;
+  /** The blob's oid: changes exactly when the content does. */
+  oid: string;
+  content: Uint8Array;
 }
 
 export interface LogEntry {
@@ -57,6 +66,14 @@ export interface GitStore {
   readFile(path: string, options: ReadOptions & { encoding: "binary" }): Promise<Uint8Array | undefined>;
   /** Repository-relative paths of the files under `dir` (`""` = root), sorted; `[]` if absent. */
   listFiles(dir: string, options: ReadOptions & { recursive?: boolean }): Promise<string[]>;
+  /** Every file under `dir` with its blob oid and content, in one walk of the tree; sorted by path. */
+  readFolder(dir: string, options: ReadOptions & { recursive?: boolean }): Promise<FolderFile[]>;
+  /** Branches whose names start with `prefix`, with the commit each points at, sorted by name. */
+  listBranches(prefix: string): Promise<{ name: string; head: string }[]>;
+  /** Paths of files that differ between two commits (branches or oids). */
+  changedPaths(from: string, to: string): Promise<string[]>;
+  /** The newest commit both refs descend from (where a draft branch left `main`), if any. */
+  mergeBase(a: string, b: string): Promise<string | undefined>;
   /** Writes one commit on the branch (no working-tree checkout) and returns its oid. */
   commit(request: CommitRequest): Promise<string>;
   /** Creates `name` at `from` (a branch or an oid); `ConflictError` if it already exists. */
