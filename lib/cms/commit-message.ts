@@ -12,7 +12,9 @@ export type Change =
   | { kind: 'publish'; entry: string; title: string; reviewer?: Person & { role: Role } }
   | { kind: 'delete'; entry: string; title: string }
   | { kind: 'urgent-notice'; entry: string; title: string; expires: Date }
-  | { kind: 'upload-media'; entry: string; title: string };
+  | { kind: 'upload-media'; entry: string; title: string }
+  | { kind: 'status'; entry: string; title: string; status: string }
+  | { kind: 'note'; entry: string; title: string; action: 'add' | 'update' | 'delete' | 'resolve' | 'reopen' };
 
 export interface CommitContext {
   practice: string;
@@ -22,6 +24,8 @@ export interface CommitContext {
 
 /** The platform commits on the person's behalf: the person is the author, this is the committer. */
 export const platformCommitter: Person = { name: 'Practice Digital', email: 'cms@practicedigital.co.uk' };
+
+const noteVerb = { add: 'Review note', update: 'Edit review note', delete: 'Remove review note', resolve: 'Resolve review note', reopen: 'Reopen review note' } as const;
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 100);
 
@@ -33,6 +37,8 @@ export function commitMessage({ practice, role, change }: CommitContext): { mess
     delete: `Remove "${title}"`,
     'urgent-notice': `Post urgent notice "${title}" until ${change.kind === 'urgent-notice' ? change.expires.toISOString() : ''}`,
     'upload-media': `Upload ${title}`,
+    status: `Move "${title}" to ${change.kind === 'status' ? change.status : ''}`,
+    note: `${change.kind === 'note' ? noteVerb[change.action] : ''} on "${title}"`,
   }[change.kind];
   const trailers: Record<string, string> = { Practice: practice, Role: role, Entry: change.entry };
   if (change.kind === 'publish' && change.reviewer) trailers['Reviewed-by'] = `${oneLine(change.reviewer.name)} <${change.reviewer.email}>`;

@@ -52,3 +52,9 @@ export function addMonths(ymd: string, months: number): string {
   first.setUTCDate(Math.min(d, last));
   return first.toISOString().slice(0, 10);
 }
+
+/** An instant as UK local time, `YYYY-MM-DDTHH:mm`: how content writes a datetime. */
+export function ukLocalDateTime(instant: Date): string {
+  const p = Object.fromEntries(londonParts.formatToParts(instant).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}

@@ -255,7 +255,7 @@ export async function writeCommitObject(
   ctx: RepoContext,
   parent: string | undefined,
   tree: string,
-  request: Pick<CommitRequest, "message" | "trailers" | "author" | "committer">,
+  request: Pick<CommitRequest, "message" | "trailers" | "author" | "committer" | "mergeParent">,
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return git.writeCommit({
@@ -263,7 +263,7 @@ export async function writeCommitObject(
     commit: {
       message: formatMessage(request.message, request.trailers),
       tree,
-      parent: parent ? [parent] : [],
+      parent: [...(parent ? [parent] : []), ...(request.mergeParent ? [request.mergeParent] : [])],
       author: person(request.author, now),
       committer: person(request.committer, now),
     },

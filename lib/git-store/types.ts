@@ -33,6 +33,11 @@ export interface CommitRequest {
    * else when the commit is written, a `ConflictError` is thrown and nothing is written.
    */
   expectedHead?: string;
+  /**
+   * Makes the commit a merge: its second parent (a draft branch's head), so the draft's history
+   * (saves, review status, review notes) stays reachable from the branch for good.
+   */
+  mergeParent?: string;
   /** Write the commit even if it changes no file (a review-status change or a note on a draft). */
   allowEmpty?: boolean;
 }

@@ -60,6 +60,8 @@ export interface MembersService {
   revoke(caller: Claims, practice: string, email: string): Promise<{ revokedMemberships: number; revokedInvitations: number }>;
   /** The caller's active role in a practice, or null: checked on every request, so revocation is immediate. */
   roleOf(caller: Claims, practice: string): Promise<Role | null>;
+  /** The caller's active membership (role, and the name and email git records them by), or null. */
+  memberOf(caller: Claims, practice: string): Promise<{ role: Role; name: string; email: string } | null>;
   /** The practices the caller may see, with their role in each (null for a platform admin who is not a member). */
   practicesOf(caller: Claims): Promise<{ slug: string; name: string; role: Role | null }[]>;
   /** Accepts an invitation with the token from its email; the caller's email must be the one invited. */
@@ -78,6 +80,17 @@ export function membersService(db: Database, o: { now?: () => Date } = {}): Memb
     if (!rows[0]) throw new MembersError('not-found', `there is no practice "${slug}" that you can see`);
     return rows[0].id;
   };
+
+  async function activeMember(caller: Claims, practice: string): Promise<{ role: Role; name: string; email: string } | null> {
+    return db.asCaller(caller, async (q) => {
+      const rows = await q.query<{ role: Role; name: string; email: string }>(
+        `select m.role, m.name, m.email from public.members m join public.practices p on p.id = m.practice_id
+          where p.slug = $1 and m.user_id = $2 and m.revoked_at is null and (m.expires_at is null or m.expires_at > now())`,
+        [practice, caller.sub],
+      );
+      return rows[0] ?? null;
+    });
+  }
 
   return {
     list: (caller, practice) =>
@@ -162,15 +175,8 @@ export function membersService(db: Database, o: { now?: () => Date } = {}): Memb
         return { practice: m!.slug, role: m!.role };
       }),
 
-    roleOf: (caller, practice) =>
-      db.asCaller(caller, async (q) => {
-        const rows = await q.query<{ role: Role }>(
-          `select m.role from public.members m join public.practices p on p.id = m.practice_id
-            where p.slug = $1 and m.user_id = $2 and m.revoked_at is null and (m.expires_at is null or m.expires_at > now())`,
-          [practice, caller.sub],
-        );
-        return rows[0]?.role ?? null;
-      }),
+    roleOf: async (caller, practice) => (await activeMember(caller, practice))?.role ?? null,
+    memberOf: activeMember,
   };
 }
 

@@ -10,6 +10,7 @@ import type { Mailer } from '../email/mailer.ts';
 import { invitationEmail } from '../members/invitation-email.ts';
 import { MembersError, roles, type MembersService, type Role } from '../members/members.ts';
 import { securityHeaders } from '../security/headers.ts';
+import { GatewayError, type CmsGateway } from '../cms/gateway.ts';
 
 export interface PortalDeps {
   verifier: Verifier;
@@ -17,7 +18,12 @@ export interface PortalDeps {
   mailer: Mailer;
   /** The portal's public address, for the link in invitation emails. */
   portalUrl: string;
+  /** The CMS git gateway (`POST /api/cms`); absent where the portal runs without content. */
+  cms?: CmsGateway;
 }
+
+/** A media upload of up to 5 MB arrives base64-encoded inside JSON. */
+export const cmsBodyLimit = 8 * 1024 * 1024;
 
 type Env = { Variables: { identity: Identity } };
 
@@ -41,6 +47,8 @@ export function portalApp(deps: PortalDeps): Hono<Env> {
 
   app.onError((e, c) => {
     if (e instanceof MembersError) return problem(c, e.status, e.code, e.message);
+    // Decap shows `error` to the person, so for the CMS it carries the sentence itself.
+    if (e instanceof GatewayError) return c.json({ error: e.message, message: e.message, code: e.code, ...(e.details ? { details: e.details } : {}) }, e.status);
     // Errors never reveal internals; the cause goes to the server log without request content.
     console.error(`portal error: ${e.name}`);
     return problem(c, 500, 'internal', 'something went wrong on our side; please try again');
@@ -109,6 +117,16 @@ export function portalApp(deps: PortalDeps): Hono<Env> {
   app.post('/api/practices/:practice/revocations', json, async (c) => {
     const body = await readJson(c);
     return c.json(await deps.members.revoke(c.get('identity').claims, c.req.param('practice'), text(body, 'email')!));
+  });
+
+  const cmsBody = bodyLimit({ maxSize: cmsBodyLimit, onError: (c) => problem(c, 413, 'too-large', `the request body is larger than ${cmsBodyLimit / 1048576} MB; upload smaller files`) });
+  app.post('/api/cms', cmsBody, async (c) => {
+    if (!deps.cms) return problem(c, 404, 'not-found', 'the CMS is not available here');
+    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? ''))
+      return problem(c, 415, 'unsupported-media-type', 'send the request body as JSON with "Content-Type: application/json"');
+    const body: unknown = await c.req.json().catch(() => undefined);
+    if (body === undefined) return problem(c, 400, 'invalid', 'the request body is not valid JSON');
+    return c.json((await deps.cms.handle(c.get('identity'), body)) ?? null);
   });
 
   app.notFound((c) => problem(c, 404, 'not-found', `there is nothing at ${new URL(c.req.url).pathname}`));
