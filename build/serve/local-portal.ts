@@ -2,9 +2,12 @@
 // pages (built from cms/portal/ at start) and its API, all on http://portal.localhost:<port>/ and
 // loopback, with emails in the outbox folder.
 import { getRequestListener } from '@hono/node-server';
+import * as fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { createVerifier } from '../../lib/auth/verify-jwt.ts';
+import { cmsGateway, type PublishedEvent } from '../../lib/cms/gateway.ts';
+import { createLocalGitStore } from '../../lib/git-store/local.ts';
 import { outboxMailer } from '../../lib/email/outbox-node.ts';
 import { membersService } from '../../lib/members/members.ts';
 import { portalApp } from '../../lib/portal/app.ts';
@@ -15,6 +18,7 @@ import type { Settings } from '../node/settings.ts';
 import { validateContent } from '../pipeline/validate-content.ts';
 import { buildPortal } from '../portal/build-portal.ts';
 import { portalStaticListener } from '../portal/serve-portal.ts';
+import { findRepositoryRoot, withCheckoutSync } from './checkout-sync.ts';
 
 /** The local sign-in service's public key for supabase-js. Like Supabase's anon key, it is not a secret. */
 export const LOCAL_ANON_KEY = 'local-development-anon-key';
@@ -24,6 +28,9 @@ export interface LocalPortalOptions {
   portalDir?: string;
   /** The local sign-in service's clock, in milliseconds (tests move it). */
   authNow?: () => number;
+  /** Told after each CMS commit on `main`: rebuild that practice (publish on commit). */
+  onPublished?: (event: PublishedEvent) => void | Promise<void>;
+  log?: (message: string) => void;
 }
 
 export interface LocalPortal {
@@ -33,6 +40,8 @@ export interface LocalPortal {
   anonKey: string;
   /** The built pages. */
   portalDir: string;
+  /** The git repository the CMS commits to, or why the CMS is off. */
+  cms: { repository: string } | { off: string };
   /** The database, for setting up local data and tests (its `owner` bypasses row-level security). */
   database: OpenedDatabase;
   close(): Promise<void>;
@@ -56,9 +65,26 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
     });
     const portalDir = path.resolve(o.portalDir ?? path.join(path.dirname(settings.storeDir), 'portal'));
     await buildPortal({ root, outDir: portalDir, cacheDir: settings.cacheDir, authUrl: issuer.url, anonKey: LOCAL_ANON_KEY });
+    const members = membersService(opened.db);
+    // The CMS commits to the repository the content lives in (its root must be the content root,
+    // since entries are addressed as content/practices/<slug>/...).
+    const repository = findRepositoryRoot(settings.contentRoot);
+    const cms: { repository: string } | { off: string } =
+      repository && repository === settings.contentRoot
+        ? { repository }
+        : { off: repository ? `the content root ${settings.contentRoot} is not the top of its git repository` : `${settings.contentRoot} is not in a git repository (run "git init" there)` };
     const app = portalApp({
       verifier: createVerifier({ issuer: issuer.issuer, jwks: { url: issuer.jwksUrl } }),
-      members: membersService(opened.db),
+      members,
+      ...('repository' in cms
+        ? {
+            cms: cmsGateway({
+              store: withCheckoutSync(createLocalGitStore({ fs, dir: cms.repository }), { dir: cms.repository, ...(o.log ? { log: o.log } : {}) }),
+              memberOf: (identity, practice) => members.memberOf(identity.claims, practice),
+              ...(o.onPublished ? { onPublished: o.onPublished } : {}),
+            }),
+          }
+        : {}),
       mailer: outboxMailer(settings.outboxDir),
       portalUrl: settings.portalUrl,
     });
@@ -73,6 +99,7 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
       authUrl: running.url,
       anonKey: LOCAL_ANON_KEY,
       portalDir,
+      cms,
       database: opened,
       async close() {
         await running.close();

@@ -49,7 +49,17 @@ export const start: Command = {
     };
 
     await buildNow('all');
-    const portal = values['no-portal'] ? undefined : await startLocalPortal(root, settings, Number(values['auth-port'] ?? 54321));
+    const queue = rebuildQueue(buildNow);
+    const portal = values['no-portal']
+      ? undefined
+      : await startLocalPortal(root, settings, Number(values['auth-port'] ?? 54321), {
+          log,
+          // Publish on commit: a CMS commit on main rebuilds that practice and switches it live.
+          onPublished: ({ practice, commit }) => {
+            log(`Published ${practice} at ${commit.slice(0, 7)}; rebuilding`);
+            queue.add(practice);
+          },
+        });
     const server = await startDevServer({
       store,
       host: settings.host,
@@ -60,7 +70,9 @@ export const start: Command = {
     console.log('\nPractice sites:');
     for (const p of practices) console.log(`  ${server.origin(p)}/`);
     if (portal) {
-      console.log(`\nPortal (members): ${server.origin('portal')}/members/`);
+      console.log(`\nCMS: ${server.origin('portal')}/cms/`);
+      console.log('repository' in portal.cms ? `  commits to the main branch of ${portal.cms.repository}` : `  off: ${'off' in portal.cms ? portal.cms.off : ''}`);
+      console.log(`Portal (members): ${server.origin('portal')}/members/`);
       console.log(`Portal API:  ${server.origin('portal')}/api/`);
       console.log(`Local sign-in (Supabase Auth stand-in): ${portal.authUrl}`);
       console.log(`Emails (sign-in codes, invitations): ${settings.outboxDir}`);
@@ -68,7 +80,6 @@ export const start: Command = {
     console.log(`\nEdit files under content/ and the changed practice rebuilds.${values['no-watch'] ? ' (Watching is off.)' : ''} Press Ctrl+C to stop.\n`);
 
     const watchers: FSWatcher[] = [];
-    const queue = rebuildQueue(buildNow);
     if (!values['no-watch']) {
       for (const [base, dir] of [[contentRoot, 'content'], [root, 'themes'], [root, 'schemas']] as const) {
         const watcher = watch(path.join(base, dir), { recursive: true }, (_event, file) => {
