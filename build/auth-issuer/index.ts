@@ -18,6 +18,8 @@ export interface RunningAuthIssuer {
   issuer: string;
   jwksUrl: string;
   port: number;
+  /** The id of the user with this address, created if new: for seeding local demo accounts. */
+  ensureUser(email: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startAuthIssuer(o: AuthIssuerOptions): Promise<RunningAuth
     issuer: running.issuer,
     jwksUrl: running.jwksUrl,
     port,
+    ensureUser: (email) => running.service.ensureUser(email.toLowerCase()),
     close: async () => {
       await close();
       await running.flush();

@@ -131,6 +131,14 @@ export class AuthService {
     return { code, linkToken };
   }
 
+  /** The user with this address, created if new (for seeding local demo accounts); returns their id. */
+  async ensureUser(email: string): Promise<string> {
+    const now = this.now();
+    const user = this.store.userByEmail(email) ?? this.store.newUser(email, {}, this.iso(now));
+    await this.store.commit(now);
+    return user.id;
+  }
+
   /** Undoes `requestOtp` when the email could not be sent, so the address can try again at once. */
   async cancelOtp(email: string): Promise<void> {
     delete this.state.otps[email];

@@ -19,6 +19,7 @@ import { validateContent } from '../pipeline/validate-content.ts';
 import { buildPortal } from '../portal/build-portal.ts';
 import { portalStaticListener } from '../portal/serve-portal.ts';
 import { findRepositoryRoot, withCheckoutSync } from './checkout-sync.ts';
+import { seedDemoMembers } from './demo-members.ts';
 
 /** The local sign-in service's public key for supabase-js. Like Supabase's anon key, it is not a secret. */
 export const LOCAL_ANON_KEY = 'local-development-anon-key';
@@ -31,6 +32,8 @@ export interface LocalPortalOptions {
   /** Told after each CMS commit on `main`: rebuild that practice (publish on commit). */
   onPublished?: (event: PublishedEvent) => void | Promise<void>;
   log?: (message: string) => void;
+  /** Add the demo people (see demo-members.ts) to the embedded database and local sign-in. */
+  demoMembers?: boolean;
 }
 
 export interface LocalPortal {
@@ -63,6 +66,11 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
       anonKey: LOCAL_ANON_KEY,
       ...(o.authNow ? { now: o.authNow } : {}),
     });
+    // Demo people only ever go into the embedded database, never a configured server.
+    if (o.demoMembers && opened.kind === 'pglite') {
+      const running = issuer;
+      await seedDemoMembers(opened.owner, (email) => running.ensureUser(email));
+    }
     const portalDir = path.resolve(o.portalDir ?? path.join(path.dirname(settings.storeDir), 'portal'));
     await buildPortal({ root, outDir: portalDir, cacheDir: settings.cacheDir, authUrl: issuer.url, anonKey: LOCAL_ANON_KEY });
     const members = membersService(opened.db);

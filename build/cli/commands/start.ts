@@ -11,6 +11,7 @@ import { revisionStore } from '../../publish/revision-store.ts';
 import { startDevServer } from '../../serve/dev-server.ts';
 import { startLocalPortal } from '../../serve/local-portal.ts';
 import { rebuildQueue, targetOf } from '../../serve/rebuild-queue.ts';
+import { demoMembers } from '../../serve/demo-members.ts';
 import type { Command } from '../commands.ts';
 
 export const start: Command = {
@@ -54,6 +55,7 @@ export const start: Command = {
       ? undefined
       : await startLocalPortal(root, settings, Number(values['auth-port'] ?? 54321), {
           log,
+          demoMembers: process.env.PD_DEMO_MEMBERS !== 'off',
           // Publish on commit: a CMS commit on main rebuilds that practice and switches it live.
           onPublished: ({ practice, commit }) => {
             log(`Published ${practice} at ${commit.slice(0, 7)}; rebuilding`);
@@ -72,6 +74,10 @@ export const start: Command = {
     if (portal) {
       console.log(`\nCMS: ${server.origin('portal')}/cms/`);
       console.log('repository' in portal.cms ? `  commits to the main branch of ${portal.cms.repository}` : `  off: ${'off' in portal.cms ? portal.cms.off : ''}`);
+      if (process.env.PD_DEMO_MEMBERS !== 'off' && portal.database.kind === 'pglite') {
+        console.log('  demo sign-ins (the 6-digit code arrives in the emails folder below):');
+        for (const m of demoMembers) console.log(`    ${m.email.padEnd(36)} ${m.role.replace('_', ' ')} at ${m.practice}`);
+      }
       console.log(`Portal (members): ${server.origin('portal')}/members/`);
       console.log(`Portal API:  ${server.origin('portal')}/api/`);
       console.log(`Local sign-in (Supabase Auth stand-in): ${portal.authUrl}`);
