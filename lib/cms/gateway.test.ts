@@ -1,65 +1,28 @@
 // The CMS gateway through the portal API: real HTTP requests (Hono), real signed tokens, the
 // embedded Postgres for memberships, and a real git repository on disk for the content. Every
 // refusal is checked to leave the repository exactly as it was.
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../build/db/open-database.ts';
 import { contentRepo, type ContentRepo } from '../../test/support/content-repo.ts';
 import { repo } from '../../test/support/demo-site.ts';
+import { cmsClient, emailOf, seedPeople, signer, testIssuer, type Signer, type Who } from '../../test/support/cms-people.ts';
 import { createVerifier } from '../auth/verify-jwt.ts';
 import { createLocalGitStore } from '../git-store/local.ts';
 import { membersService } from '../members/members.ts';
 import { portalApp } from '../portal/app.ts';
 import { cmsGateway, type PublishedEvent } from './gateway.ts';
 
-const issuer = 'http://127.0.0.1:54321/auth/v1';
-const people = {
-  manager: { n: 1, role: 'practice_manager', name: 'Maya Manager' },
-  editor: { n: 2, role: 'editor', name: 'Ed Editor' },
-  other: { n: 3, role: 'practice_manager', name: 'Fell Manager' },
-  reviewer: { n: 4, role: 'clinical_reviewer', name: 'Dr Asha Patel' },
-  reviewer2: { n: 5, role: 'clinical_reviewer', name: 'Dr Ben Okafor' },
-  auditor: { n: 6, role: 'auditor', name: 'Aud Itor' },
-  urgent: { n: 7, role: 'urgent_publisher', name: 'Una Urgent' },
-  leaver: { n: 8, role: 'editor', name: 'Lee Leaver' },
-} as const;
-type Who = keyof typeof people;
-const sub = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const emailOf = (who: Who) => `${who}@${who === 'other' ? 'fellside' : 'riverside'}.example.nhs.uk`;
-
 let opened: OpenedDatabase;
 let app: ReturnType<typeof portalApp>;
-let key: CryptoKey;
+let sign: Signer;
 let content: ContentRepo;
 const published: PublishedEvent[] = [];
 const now = new Date('2026-12-04T12:00:00Z');
 const hoursPath = 'content/practices/riverside/pages/appointments.md';
 const fluPath = 'content/practices/riverside/services/flu-clinic.md';
 
-const token = (who: Who) =>
-  new SignJWT({ role: 'authenticated', aal: 'aal1', email: emailOf(who), session_id: crypto.randomUUID() })
-    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-    .setIssuer(issuer)
-    .setAudience('authenticated')
-    .setSubject(sub(people[who].n))
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(key);
-
-interface Reply {
-  status: number;
-  json: any;
-}
-
-async function cms(who: Who | null, action: string, params: Record<string, unknown> = {}, o: { practice?: string; raw?: string; type?: string; auth?: string } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { 'content-type': o.type ?? 'application/json' };
-  if (o.auth !== undefined) headers.authorization = o.auth;
-  else if (who) headers.authorization = `Bearer ${await token(who)}`;
-  const body = o.raw ?? JSON.stringify({ practice: o.practice ?? 'riverside', action, params: { branch: 'main', ...params } });
-  const res = await app.request('/api/cms', { method: 'POST', headers, body });
-  return { status: res.status, json: await res.json() };
-}
+const cms = cmsClient(() => app, () => sign);
 
 /** Every ref and what it points at: if this is unchanged, nothing was written. */
 const refs = () => content.git('for-each-ref', '--format=%(refname) %(objectname)');
@@ -78,26 +41,13 @@ async function saveDraft(who: Who, collection: string, slug: string, path: strin
 }
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('ES256');
-  key = pair.privateKey;
-  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+  sign = await signer();
   content = await contentRepo();
   opened = await openDatabase({ root: repo });
-  const rows = (Object.keys(people) as Who[]).map((who) => {
-    const p = people[who];
-    const practice = who === 'other' ? 'fellside' : 'riverside';
-    const expires = p.role === 'urgent_publisher' ? "now() + interval '1 day'" : 'null';
-    return `((select id from public.practices where slug = '${practice}'), '${sub(p.n)}', '${emailOf(who)}', '${p.name}', '${p.role}', ${expires})`;
-  });
-  await opened.owner.exec(`
-    insert into public.practices (slug, ods_code, name, nation, contract_start, status) values
-      ('riverside', 'Z99901', 'Riverside Medical Practice', 'england', '2026-01-01', 'active'),
-      ('fellside', 'Z99902', 'Fellside Surgery', 'england', '2026-01-01', 'active');
-    insert into public.members (practice_id, user_id, email, name, role, expires_at) values ${rows.join(',\n')};
-  `);
+  await seedPeople(opened.owner);
   const members = membersService(opened.db);
   app = portalApp({
-    verifier: createVerifier({ issuer, jwks: { keys: { keys: [jwk] } } }),
+    verifier: createVerifier({ issuer: testIssuer, jwks: { keys: sign.jwks } }),
     members,
     mailer: { send: async () => ({ id: '1' }) },
     portalUrl: 'http://portal.localhost:8787',
