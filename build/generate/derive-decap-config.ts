@@ -1,6 +1,10 @@
 // Derives Decap CMS's collections from the content model: the same fields, labels, hints,
 // required fields and patterns the validator uses, so the CMS cannot drift from the checks.
 // Folders hold a `{{practice}}` placeholder: the CMS fills in the practice the person chose.
+// A field the model gives a custom widget (opening hours, supplier links, review dates) names
+// that widget instead, keeping its nested fields: the widget reads their labels, hints and
+// choices from here, so it cannot drift from the model either (cms/app/widgets/). A list of
+// such groups is handed to the widget whole.
 import type { Field, Fields, FolderCollection, SingleFile } from '../../schemas/dsl.ts';
 import { formats } from '../../schemas/formats.ts';
 import { collections } from '../../schemas/model.ts';
@@ -46,6 +50,7 @@ const fieldsOf = (fields: Fields): DecapField[] => Object.entries(fields).map(([
 
 function decapField(name: string, f: Field): DecapField {
   const base: DecapField = { name, label: f.label, ...(f.hint ? { hint: f.hint } : {}), ...(isRequired(f) ? {} : { required: false }) };
+  if (f.widget) return { ...base, widget: f.widget, ...(f.kind === 'object' ? { fields: fieldsOf(f.fields) } : {}) };
   switch (f.kind) {
     case 'string': {
       const format = f.format ? formats[f.format] : undefined;
@@ -73,10 +78,14 @@ function decapField(name: string, f: Field): DecapField {
       return { ...base, widget: 'datetime', format: 'YYYY-MM-DDTHH:mm', date_format: 'D MMMM YYYY', time_format: 'HH:mm' };
     case 'select':
       return { ...base, widget: 'select', options: f.options.map((o) => ({ label: o.label, value: o.value })), ...(f.default !== undefined ? { default: f.default } : {}) };
-    case 'list':
-      return f.of.kind === 'object'
-        ? { ...base, widget: 'list', fields: fieldsOf(f.of.fields), ...(f.min ? { min: f.min } : {}), ...(f.max ? { max: f.max } : {}) }
-        : { ...base, widget: 'list', field: decapField(name.replace(/s$/, ''), f.of), ...(f.min ? { min: f.min } : {}), ...(f.max ? { max: f.max } : {}) };
+    case 'list': {
+      const size = { ...(f.min ? { min: f.min } : {}), ...(f.max ? { max: f.max } : {}) };
+      // A list of plain groups shows each group's fields; a list of anything else repeats that
+      // one field. Decap's list cannot give a custom widget a group of values, so a list of
+      // custom-widget groups is drawn by that widget, which then handles adding and removing.
+      if (f.of.kind === 'object' && !f.of.widget) return { ...base, widget: 'list', fields: fieldsOf(f.of.fields), ...size };
+      return { ...base, widget: f.of.kind === 'object' && f.of.widget ? f.of.widget : 'list', field: decapField(name.replace(/s$/, ''), f.of), ...size };
+    }
     case 'object':
       return { ...base, widget: 'object', collapsed: false, fields: fieldsOf(f.fields) };
   }

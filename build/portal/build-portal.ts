@@ -2,12 +2,18 @@
 // script (with @supabase/supabase-js inside), the NHS.UK stylesheet the practice sites use, the
 // settings the browser needs (/portal-config.json), and `_headers`/`_redirects` for Cloudflare
 // Pages and the local server. Nothing is inline, so the CSP can stay 'self' only.
+//
+// The content editor (/cms/, from cms/app/) is built here too: its page in the same shell, its
+// script bundled with Decap CMS (build-cms-app.ts, cached), its stylesheet, the theme's
+// stylesheet and templates for the preview, and a CSP of its own that Decap needs (cmsCsp).
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { securityHeaders } from '../../lib/security/headers.ts';
 import { themeAssets } from '../pipeline/theme-assets.ts';
+import { buildCmsApp } from './build-cms-app.ts';
+import { themeTemplates } from './theme-templates.ts';
 
 export interface PortalBuildOptions {
   /** The repository root (holds cms/portal/ and the theme). */
@@ -27,10 +33,12 @@ export interface PortalBuild {
   /** Every file written, as a public path. */
   files: string[];
   ms: number;
+  /** The content editor's bundle: how long it took and whether it came from the cache. */
+  cms: { ms: number; cached: boolean };
 }
 
 /** The pages, relative to cms/portal/. Each names its own script with <script type="module" src="./x.ts">. */
-export const portalPages = ['members/index.html', 'accept/index.html', '404.html'] as const;
+export const portalPages = ['members/index.html', 'accept/index.html', 'notices/index.html', '404.html'] as const;
 
 const stylesheetPlaceholder = '/assets/portal.css';
 
@@ -48,6 +56,28 @@ export function portalCsp(authUrl: string): string {
   ].join('; ');
 }
 
+/**
+ * The content editor's Content-Security-Policy, for /cms/* only. Decap needs two things the rest
+ * of the portal refuses: 'unsafe-eval' (its configuration and entries are checked with AJV,
+ * which compiles validators with `new Function`) and 'unsafe-inline' styles (emotion writes its
+ * styles into <style> elements at run time). Images may also come from blob: and data: URLs
+ * (Decap shows uploads before they are saved), and fetch may read blob: URLs: Decap reads its
+ * own in-memory copy of a file that way to upload it, or to keep a backup of unsaved work. A
+ * blob: URL is the page's own memory, never another origin; nothing else is added.
+ */
+export function cmsCsp(authUrl: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self' 'unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data:",
+    `connect-src 'self' blob: ${new URL(authUrl).origin}`,
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
 /** Every header the portal's pages carry, by name. */
 export function portalSecurityHeaders(authUrl: string): Record<string, string> {
   return {
@@ -58,10 +88,14 @@ export function portalSecurityHeaders(authUrl: string): Record<string, string> {
   };
 }
 
-function headersFile(authUrl: string): string {
+/** The portal's `_headers` file: the same headers everywhere, and the content editor's own CSP on /cms/*. */
+export function portalHeadersFile(authUrl: string): string {
   const lines = ['# The portal\'s headers, written by build/portal/build-portal.ts.', '/*'];
   for (const [name, value] of Object.entries(portalSecurityHeaders(authUrl))) lines.push(`  ${name}: ${value}`);
+  // Pages applies a rule's `!` lines before its headers, so /cms/* swaps the CSP rather than adding a second one.
+  lines.push('/cms/*', '  ! Content-Security-Policy', `  Content-Security-Policy: ${cmsCsp(authUrl)}`);
   lines.push('/assets/*', '  Cache-Control: public, max-age=31536000, immutable');
+  lines.push('/cms/assets/*', '  Cache-Control: public, max-age=31536000, immutable');
   lines.push('/portal-config.json', '  Cache-Control: no-store');
   return `${lines.join('\n')}\n`;
 }
@@ -103,6 +137,7 @@ export async function buildPortal(o: PortalBuildOptions): Promise<PortalBuild> {
   const next = `${outDir}.next-${process.pid}`;
   await rm(next, { recursive: true, force: true });
   const files: string[] = [];
+  let cms: PortalBuild['cms'] | undefined;
   const write = async (publicPath: string, data: string | Uint8Array) => {
     const file = path.join(next, publicPath);
     await mkdir(path.dirname(file), { recursive: true });
@@ -173,8 +208,10 @@ export async function buildPortal(o: PortalBuildOptions): Promise<PortalBuild> {
       await write(`/${page}`, out);
     }
 
+    cms = await buildEditor(o, shell, cssPath, theme, next, write, files);
+
     await write('/portal-config.json', `${JSON.stringify({ authUrl: o.authUrl, anonKey: o.anonKey }, null, 2)}\n`);
-    await write('/_headers', headersFile(o.authUrl));
+    await write('/_headers', portalHeadersFile(o.authUrl));
     await write('/_redirects', '/ /members/ 302\n');
 
     await rm(outDir, { recursive: true, force: true });
@@ -184,5 +221,51 @@ export async function buildPortal(o: PortalBuildOptions): Promise<PortalBuild> {
     await rm(next, { recursive: true, force: true });
     throw e;
   }
-  return { outDir, files: files.sort(), ms: performance.now() - started };
+  return { outDir, files: files.sort(), ms: performance.now() - started, cms: cms! };
+}
+
+/** Placeholders in cms/app/index.html that the build points at the hashed files. */
+const editorPlaceholders = { script: './main.ts', editorStylesheet: '/cms/cms.css', previewStylesheet: '/assets/theme.css', themeTemplates: '/cms/theme-templates.json' };
+
+/**
+ * The content editor at /cms/: its page, its bundled script (from the cache when nothing it is
+ * built from has changed), its own stylesheet for when Decap runs, and for the preview the
+ * practice sites' stylesheet and the theme's templates.
+ */
+async function buildEditor(
+  o: PortalBuildOptions,
+  shell: string,
+  portalCss: string,
+  theme: Awaited<ReturnType<typeof themeAssets>>,
+  next: string,
+  write: (publicPath: string, data: string | Uint8Array) => Promise<void>,
+  files: string[],
+): Promise<PortalBuild['cms']> {
+  const bundle = await buildCmsApp({ root: o.root, cacheDir: o.cacheDir });
+  await mkdir(path.join(next, 'cms/assets'), { recursive: true });
+  const copied = bundle.files.filter((f) => f !== 'manifest.json');
+  await Promise.all(copied.map((f) => copyFile(path.join(bundle.dir, f), path.join(next, 'cms/assets', f))));
+  files.push(...copied.map((f) => `/cms/assets/${f}`));
+
+  const editorCss = await readFile(path.join(o.root, 'cms/app/cms.css'), 'utf8');
+  const editorCssPath = `/cms/assets/cms-${hashOf(editorCss)}.css`;
+  await write(editorCssPath, editorCss);
+  await write(theme.cssPath, theme.css);
+  const templates = JSON.stringify(await themeTemplates(o.root));
+  const templatesPath = `/cms/assets/theme-templates-${hashOf(templates)}.json`;
+  await write(templatesPath, templates);
+
+  const text = inShell(shell, '../app/index.html', await readFile(path.join(o.root, 'cms/app/index.html'), 'utf8'));
+  const inline = inlineCodeIn(text);
+  if (inline.length) throw new Error(`cms/app/index.html has ${inline.join(', ')}: scripts and styles come from files only`);
+  const page = text
+    .replaceAll(`href="${stylesheetPlaceholder}"`, `href="${portalCss}"`)
+    .replace(`<script type="module" src="${editorPlaceholders.script}"></script>`, `<script type="module" src="/cms/assets/${bundle.entry}"></script>`)
+    .replace(`data-cms-stylesheet="${editorPlaceholders.editorStylesheet}"`, `data-cms-stylesheet="${editorCssPath}"`)
+    .replace(`data-preview-stylesheet="${editorPlaceholders.previewStylesheet}"`, `data-preview-stylesheet="${theme.cssPath}"`)
+    .replace(`data-theme-templates="${editorPlaceholders.themeTemplates}"`, `data-theme-templates="${templatesPath}"`);
+  for (const [what, placeholder] of Object.entries(editorPlaceholders))
+    if (page.includes(`"${placeholder}"`)) throw new Error(`cms/app/index.html: the ${what} placeholder "${placeholder}" was not replaced`);
+  await write('/cms/index.html', page);
+  return { ms: bundle.ms, cached: bundle.cached };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collections as model } from '../../schemas/model.ts';
 import { decapConfig } from './decap-config.ts';
 
-type Field = { name: string; widget: string; required?: boolean; pattern?: [string, string]; fields?: Field[]; options?: { value: string }[] };
+type Field = { name: string; widget: string; min?: number; required?: boolean; pattern?: [string, string]; field?: Field; fields?: Field[]; options?: { value: string }[] };
 type Collection = { name: string; folder?: string; files?: { name: string; file: string; fields: Field[] }[]; fields?: Field[] };
 
 const config = decapConfig({ practice: 'riverside', backend: { name: 'proxy' } });
@@ -30,6 +30,24 @@ describe('the Decap configuration derived from the content model', () => {
     expect(find(notices.fields, 'expires')).toMatchObject({ widget: 'datetime' });
     expect(find(notices.fields, 'expires')!.required).toBeUndefined();
     expect(find(notices.fields, 'severity')!.options!.map((o) => o.value)).toEqual(['info', 'warning', 'urgent']);
+  });
+
+  it('names the custom widgets where the model asks for them, keeping their nested fields for the widget to read', () => {
+    const profile = collections.find((c) => c.name === 'practice')!.files![0]!;
+    const hours = find(find(profile.fields, 'premises')!.fields, 'hours')!;
+    expect(hours.widget).toBe('opening-hours');
+    expect(hours.fields!.map((f) => f.name)).toEqual(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+    expect(find(find(profile.fields, 'online_consultation')!.fields, 'hours')!.widget).toBe('opening-hours');
+    // The list of supplier links is drawn by the supplier-link widget (Decap's list cannot hand a custom widget a group).
+    const services = find(profile.fields, 'online_services')!;
+    expect(services).toMatchObject({ widget: 'supplier-link', min: 1 });
+    expect(services.fields).toBeUndefined();
+    expect(services.field).toMatchObject({ name: 'online_service', widget: 'supplier-link' });
+    expect(services.field!.fields!.map((f) => f.name)).toEqual(['supplier', 'purpose', 'label', 'url']);
+    for (const name of ['pages', 'services']) expect(find(collections.find((c) => c.name === name)!.fields, 'review_by')!.widget).toBe('review-date');
+    for (const file of collections.find((c) => c.name === 'policies')!.files!) expect(find(file.fields, 'review_by')!.widget).toBe('review-date');
+    // Plain groups keep Decap's own object widget.
+    expect(find(profile.fields, 'contact')!.widget).toBe('object');
   });
 
   it('refuses a practice name that could reach outside the content folder', () => {

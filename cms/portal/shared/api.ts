@@ -27,6 +27,8 @@ export interface PortalApi {
   invite(practice: string, body: { email: string; role: Role; name?: string; member_expires_at?: string }): Promise<{ invitation: Invitation }>;
   revoke(practice: string, email: string): Promise<{ revokedMemberships: number; revokedInvitations: number }>;
   accept(token: string): Promise<{ practice: string; role: Role }>;
+  /** Posts an urgent notice through the CMS gateway, straight to the live site. */
+  urgentNotice(practice: string, notice: { title: string; body: string; expires: string; placement: 'all' | 'home' }): Promise<{ message: string; path: string }>;
 }
 
 export function portalApi(client: SupabaseClient): PortalApi {
@@ -58,5 +60,6 @@ export function portalApi(client: SupabaseClient): PortalApi {
     invite: (practice, body) => call(`${at(practice)}/invitations`, body),
     revoke: (practice, email) => call(`${at(practice)}/revocations`, { email }),
     accept: (token) => call('/api/invitations/accept', { token }),
+    urgentNotice: (practice, notice) => call('/api/cms', { practice, action: 'postUrgentNotice', params: notice }),
   };
 }
