@@ -1,0 +1,170 @@
+// From draft to live in a real browser, as a newcomer would with `npm start`: the demo editor
+// signs in at /cms/ with the code from the outbox, changes a clinical page and sends it for
+// review; the demo clinical reviewer signs in, marks it ready and publishes it; the practice
+// rebuilds in process and the site shows the new text; git records the editor as author and the
+// reviewer in Reviewed-by. Everything is real: the embedded database, the local sign-in service,
+// the gateway committing to a throwaway copy of the content, the build and the local server.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSettings, type Settings } from '../build/node/settings.ts';
+import { buildSites } from '../build/pipeline/build-sites.ts';
+import { revisionStore, type RevisionStore } from '../build/publish/revision-store.ts';
+import { demoMembers } from '../build/serve/demo-members.ts';
+import { startDevServer, type DevServer } from '../build/serve/dev-server.ts';
+import { startLocalPortal, type LocalPortal } from '../build/serve/local-portal.ts';
+import { rebuildQueue } from '../build/serve/rebuild-queue.ts';
+import { extractCode } from '../lib/email/eml.ts';
+import { newestMessageTo } from '../lib/email/outbox-node.ts';
+import { contentRepo, type ContentRepo } from './support/content-repo.ts';
+import { get, repo } from './support/demo-site.ts';
+
+const editor = demoMembers.find((m) => m.role === 'editor' && m.practice === 'riverside')!;
+const reviewer = demoMembers.find((m) => m.email === 'reviewer@riverside.example.nhs.uk')!;
+const newTitle = 'Flu and COVID-19 vaccination clinic';
+const fluPath = 'content/practices/riverside/services/flu-clinic.md';
+
+let tmp: string;
+let content: ContentRepo;
+let settings: Settings;
+let store: RevisionStore;
+let server: DevServer;
+let portal: LocalPortal | undefined;
+let browser: Browser;
+let origin: string;
+const problems: string[] = [];
+let queue: ReturnType<typeof rebuildQueue>;
+
+async function codeFor(email: string, since?: string): Promise<string> {
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    const m = await newestMessageTo(settings.outboxDir, email);
+    if (m && m.file !== since && m.subject === 'Your sign-in code for Practice Digital') {
+      const code = extractCode(m.text ?? '');
+      if (code) return code;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no new sign-in code for ${email} in the outbox`);
+}
+
+async function signIn(page: Page, email: string): Promise<void> {
+  page.on('console', (m) => m.type() === 'error' && problems.push(`${email} console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`${email} page error: ${e.message}`));
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${origin}/cms/`);
+  await page.getByRole('heading', { level: 1, name: 'Sign in to edit your website' }).waitFor();
+  const before = (await newestMessageTo(settings.outboxDir, email))?.file;
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+  await page.getByLabel('Code from the email').fill(await codeFor(email, before));
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('region', { name: 'Practice and account' }).waitFor({ timeout: 30_000 });
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'pd-cms-e2e-'));
+  content = await contentRepo(['riverside']);
+  store = revisionStore(path.join(tmp, 'store'));
+  server = await startDevServer({
+    store,
+    host: '127.0.0.1',
+    port: 0,
+    practices: () => ['riverside'],
+    apps: { portal: (req, res) => (portal ? portal.listener(req, res) : res.writeHead(503).end('Starting\n')) },
+  });
+  settings = loadSettings(repo, {
+    PD_PORT: String(server.port),
+    PD_CONTENT_ROOT: content.dir,
+    PD_STORE_DIR: path.join(tmp, 'store'),
+    PD_DIST_DIR: path.join(tmp, 'dist'),
+    PD_DATABASE_DIR: path.join(tmp, 'db'),
+    PD_OUTBOX_DIR: path.join(tmp, 'outbox'),
+  });
+  const build = async (which: string[] | 'all') => {
+    const report = await buildSites({ root: repo, contentRoot: content.dir, settings, store, practices: which === 'all' ? ['riverside'] : which });
+    for (const p of report.practices) if (!p.ok) problems.push(`build of ${p.slug} failed`);
+  };
+  await build(['riverside']);
+  queue = rebuildQueue(build);
+  portal = await startLocalPortal(repo, settings, 0, {
+    portalDir: path.join(tmp, 'portal'),
+    demoMembers: true,
+    log: () => {},
+    onPublished: ({ practice }) => queue.add(practice),
+  });
+  origin = server.origin('portal');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await queue?.idle();
+  await portal?.close();
+  await server?.close();
+  await content?.remove();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('a clinical change from draft to live', () => {
+  it('the editor edits a clinical page and sends it for review', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await signIn(page, editor.email);
+    await page.goto(`${origin}/cms/#/collections/services/entries/flu-clinic`);
+    const title = page.getByLabel('Title', { exact: true });
+    await title.waitFor({ timeout: 30_000 });
+    await title.fill(newTitle);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => content.git('branch', '--list', 'cms/riverside/services/flu-clinic'), { timeout: 15_000 }).toContain('cms/riverside/services/flu-clinic');
+    await page.getByRole('button', { name: 'Status: Draft' }).click();
+    await page.getByText('In review', { exact: true }).click();
+    await expect.poll(() => content.git('log', '-1', '--format=%(trailers:key=Status,valueonly)', 'cms/riverside/services/flu-clinic'), { timeout: 15_000 }).toBe('pending_review');
+    // Marking it ready is the approval: the gateway refuses the editor, Decap shows why, and git is unchanged.
+    const mainBefore = content.git('rev-parse', 'main');
+    await page.getByRole('button', { name: 'Status: In review' }).click();
+    await page.getByText('Ready', { exact: true }).click();
+    await expect.poll(() => page.locator('body').textContent(), { timeout: 15_000 }).toContain('clinical content must be published by a clinical reviewer');
+    expect(content.git('log', '-1', '--format=%(trailers:key=Status,valueonly)', 'cms/riverside/services/flu-clinic')).toBe('pending_review');
+    expect(content.git('rev-parse', 'main')).toBe(mainBefore);
+    await context.close();
+  });
+
+  it('the clinical reviewer marks it ready and publishes it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await signIn(page, reviewer.email);
+    await page.goto(`${origin}/cms/#/workflow`);
+    await page.getByText(newTitle).first().waitFor({ timeout: 30_000 });
+    await page.getByText(newTitle).first().click();
+    await page.getByLabel('Title', { exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Status: In review' }).click();
+    await page.getByText('Ready', { exact: true }).click();
+    await expect.poll(() => content.git('log', '-1', '--format=%(trailers:key=Status,valueonly)', 'cms/riverside/services/flu-clinic'), { timeout: 15_000 }).toBe('pending_publish');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Publish now' }).click();
+    await expect.poll(() => content.show('main', fluPath), { timeout: 15_000 }).toContain(`title: ${newTitle}`);
+    await context.close();
+  });
+
+  it('the site shows the new text, and git names the editor as author and the reviewer in Reviewed-by', async () => {
+    await expect.poll(async () => (await get(server, 'riverside', '/services/flu-clinic/')).body, { timeout: 20_000 }).toContain(newTitle);
+    const [author, parents, ...trailers] = content.git('log', '-1', '--format=%an <%ae>%n%P%n%(trailers:only,unfold)', 'main').split('\n');
+    expect(author).toBe(`${editor.name} <${editor.email}>`);
+    expect(parents!.split(' ')).toHaveLength(2);
+    expect(trailers).toEqual(expect.arrayContaining(['Practice: riverside', 'Role: editor', 'Entry: services/flu-clinic', `Reviewed-by: ${reviewer.name} <${reviewer.email}>`]));
+    expect(content.git('branch', '--list', 'cms/*')).toBe('');
+    // Only the two answers Decap's protocol expects: "no draft yet" (404) when the editor opened the
+    // page, and the refusal (403) when they tried to mark their own clinical change ready.
+    expect(problems).toEqual([
+      `${editor.email} console: Failed to load resource: the server responded with a status of 404 (Not Found)`,
+      `${editor.email} console: Failed to load resource: the server responded with a status of 403 (Forbidden)`,
+    ]);
+  });
+});
