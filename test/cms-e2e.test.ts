@@ -4,7 +4,7 @@
 // rebuilds in process and the site shows the new text; git records the editor as author and the
 // reviewer in Reviewed-by. Everything is real: the embedded database, the local sign-in service,
 // the gateway committing to a throwaway copy of the content, the build and the local server.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,6 +23,7 @@ import { get, repo } from './support/demo-site.ts';
 
 const editor = demoMembers.find((m) => m.role === 'editor' && m.practice === 'riverside')!;
 const reviewer = demoMembers.find((m) => m.email === 'reviewer@riverside.example.nhs.uk')!;
+const manager = demoMembers.find((m) => m.role === 'practice_manager' && m.practice === 'riverside')!;
 const newTitle = 'Flu and COVID-19 vaccination clinic';
 const fluPath = 'content/practices/riverside/services/flu-clinic.md';
 
@@ -50,19 +51,28 @@ async function codeFor(email: string, since?: string): Promise<string> {
   throw new Error(`no new sign-in code for ${email} in the outbox`);
 }
 
-async function signIn(page: Page, email: string): Promise<void> {
+async function signIn(page: Page, email: string, at = '/cms/', heading = 'Sign in to edit your website'): Promise<void> {
   page.on('console', (m) => m.type() === 'error' && problems.push(`${email} console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`${email} page error: ${e.message}`));
   page.on('dialog', (d) => void d.accept());
-  await page.goto(`${origin}/cms/`);
-  await page.getByRole('heading', { level: 1, name: 'Sign in to edit your website' }).waitFor();
+  await page.goto(`${origin}${at}`);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
   const before = (await newestMessageTo(settings.outboxDir, email))?.file;
   await page.getByLabel('Email address').fill(email);
   await page.getByRole('button', { name: 'Send me a code' }).click();
   await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
   await page.getByLabel('Code from the email').fill(await codeFor(email, before));
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('region', { name: 'Practice and account' }).waitFor({ timeout: 30_000 });
+  if (at === '/cms/') await page.getByRole('region', { name: 'Practice and account' }).waitFor({ timeout: 30_000 });
+}
+
+/** axe-core's WCAG 2.2 A/AA violations on the page (injected through DevTools, so the CSP stays in force). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(await readFile(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    const r = await (globalThis as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v: { id: string; help: string }) => `${v.id}: ${v.help}`);
+  });
 }
 
 beforeAll(async () => {
@@ -166,5 +176,37 @@ describe('a clinical change from draft to live', () => {
       `${editor.email} console: Failed to load resource: the server responded with a status of 404 (Not Found)`,
       `${editor.email} console: Failed to load resource: the server responded with a status of 403 (Forbidden)`,
     ]);
+  });
+});
+
+describe('an urgent notice', () => {
+  it('a practice manager posts one from the portal, it goes straight to main and onto every page', async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, manager.email, '/notices/', 'Sign in to post an urgent notice');
+    await page.getByRole('heading', { level: 1, name: 'Post an urgent notice' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    // Nothing typed: each missing answer is named, and nothing is posted.
+    const mainBefore = content.git('rev-parse', 'main');
+    await page.getByRole('button', { name: 'Post the notice now' }).click();
+    await expect.poll(() => page.locator('.nhsuk-error-summary').textContent()).toContain('Enter a title');
+    expect(content.git('rev-parse', 'main')).toBe(mainBefore);
+    // Beyond 14 days: the gateway refuses, in words.
+    await page.getByLabel('Title').fill('Closed this afternoon');
+    await page.getByLabel('What patients need to know').fill('The surgery is closed from 13:00 for staff training. Call 111 if you need help.');
+    const far = new Date(Date.now() + 20 * 86_400_000);
+    const stamp = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} 17:00`;
+    await page.getByLabel('Remove the notice at').fill(stamp(far));
+    await page.getByRole('button', { name: 'Post the notice now' }).click();
+    await expect.poll(() => page.locator('.nhsuk-error-summary').textContent()).toContain('at most 14 days');
+    expect(content.git('rev-parse', 'main')).toBe(mainBefore);
+    await page.getByLabel('Remove the notice at').fill(stamp(new Date(Date.now() + 2 * 86_400_000)));
+    await page.getByRole('button', { name: 'Post the notice now' }).click();
+    await page.getByText("\"Closed this afternoon\" is on Riverside Medical Practice's website").waitFor({ timeout: 15_000 });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(content.git('log', '-1', '--format=%an|%(trailers:key=Role,valueonly)', 'main')).toBe(`${manager.name}|practice_manager`);
+    await expect.poll(async () => (await get(server, 'riverside', '/contact/')).body, { timeout: 20_000 }).toContain('Closed this afternoon');
+    expect(problems.filter((p) => p.startsWith(manager.email))).toEqual([`${manager.email} console: Failed to load resource: the server responded with a status of 403 (Forbidden)`]);
+    await context.close();
   });
 });
