@@ -21,8 +21,10 @@ export const start: Command = {
     'Builds every practice, then serves each live revision at http://<slug>.localhost:<port>/ with',
     'its _headers applied as Cloudflare Pages applies them. Watches content/ and rebuilds only the',
     'practice that changed (all of them when themes/ or schemas/ change). Also starts the portal at',
-    'http://portal.localhost:<port>/ (the members page and its API) with the embedded database and',
-    'a local sign-in service whose emails go to the outbox folder. Stop it with Ctrl+C.',
+    'http://portal.localhost:<port>/ (the CMS at /cms/, urgent notices, members, and the API) with the',
+    'embedded database and a local sign-in service whose emails go to the outbox folder. The CMS',
+    "commits to this repository's main branch; each commit rebuilds that practice. Demo people are",
+    'added for signing in (set PD_DEMO_MEMBERS=off to skip). Stop it with Ctrl+C.',
     '',
     'Options:',
     '  --port <n>    port to listen on (default 8787, or PD_PORT)',
@@ -78,6 +80,7 @@ export const start: Command = {
         console.log('  demo sign-ins (the 6-digit code arrives in the emails folder below):');
         for (const m of demoMembers) console.log(`    ${m.email.padEnd(36)} ${m.role.replace('_', ' ')} at ${m.practice}`);
       }
+      console.log(`Urgent notices: ${server.origin('portal')}/notices/`);
       console.log(`Portal (members): ${server.origin('portal')}/members/`);
       console.log(`Portal API:  ${server.origin('portal')}/api/`);
       console.log(`Local sign-in (Supabase Auth stand-in): ${portal.authUrl}`);
