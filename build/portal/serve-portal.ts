@@ -20,16 +20,6 @@ export function parseRedirects(text: string): Map<string, { location: string; st
   return out;
 }
 
-/**
- * Cloudflare Pages applies a rule's `! Name` lines before the headers the same rule sets (its
- * asset server deletes, then sets, rule by rule), which is how /cms/* swaps the portal's CSP for
- * its own. headersFor() applies them after, so a rule doing both is split into two that give
- * the same result either way.
- */
-export function detachFirst(rules: readonly HeaderRule[]): HeaderRule[] {
-  return rules.flatMap((r) => (r.detach.length && r.set.length ? [{ ...r, set: [] }, { ...r, detach: [] }] : [r]));
-}
-
 export function portalStaticListener(folder: string): http.RequestListener {
   return (req, res) => {
     serve(folder, req, res).catch((e: unknown) => {
@@ -42,7 +32,7 @@ export function portalStaticListener(folder: string): http.RequestListener {
 
 async function serve(folder: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   // Read on every request: small files, and a rebuilt portal is picked up at once.
-  const rules = detachFirst(parseHeadersFile(await readFile(path.join(folder, '_headers'), 'utf8').catch(() => '')));
+  const rules = parseHeadersFile(await readFile(path.join(folder, '_headers'), 'utf8').catch(() => ''));
   const redirects = parseRedirects(await readFile(path.join(folder, '_redirects'), 'utf8').catch(() => ''));
   await serveFolder(folder, rules, req, res, redirects);
 }

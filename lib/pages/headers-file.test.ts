@@ -12,6 +12,9 @@ const file = `
 /news/:post/
   X-Post: yes
   ! X-Frame-Options
+/admin/*
+  ! X-Frame-Options
+  X-Frame-Options: DENY
 `;
 
 describe('_headers', () => {
@@ -25,6 +28,10 @@ describe('_headers', () => {
   it('matches placeholders to one segment and lets a later rule detach a header', () => {
     expect(get('/news/flu/')).toEqual({ Link: '</a.css>; rel=preload', 'X-Post': 'yes' });
     expect(get('/news/flu/more/')['X-Post']).toBeUndefined();
+  });
+
+  it("removes a rule's detached headers before setting its own, so a rule can replace a header", () => {
+    expect(get('/admin/x')['X-Frame-Options']).toBe('DENY');
   });
 
   it('says which line is wrong', () => {

@@ -1,6 +1,8 @@
 // Reads a Cloudflare Pages `_headers` file and applies it the way Pages does: every rule whose
 // URL pattern matches adds its headers (values of a header set by several rules are joined with
-// ", "), and `! Name` in a later rule removes a header an earlier rule set.
+// ", "), and `! Name` in a later rule removes a header an earlier rule set. Within one rule the
+// removals come first, as in Pages' asset server, so a rule can replace a header outright
+// (`! Content-Security-Policy` then its own `Content-Security-Policy`).
 
 export interface HeaderRule {
   pattern: string;
@@ -50,12 +52,12 @@ export function headersFor(rules: readonly HeaderRule[], path: string): Map<stri
   const out = new Map<string, { name: string; value: string }>();
   for (const rule of rules) {
     if (!rule.matcher.test(path)) continue;
+    for (const d of rule.detach) out.delete(d);
     for (const [name, value] of rule.set) {
       const key = name.toLowerCase();
       const prev = out.get(key);
       out.set(key, { name, value: prev ? `${prev.value}, ${value}` : value });
     }
-    for (const d of rule.detach) out.delete(d);
   }
   return out;
 }
