@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import type { AxeResults, RunOptions } from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../build/node/settings.ts';
 import { cmsCsp, portalCsp } from '../build/portal/build-portal.ts';
@@ -90,12 +90,13 @@ async function codeFor(email: string, since?: string): Promise<string> {
   throw new Error(`no new sign-in code for ${email} in the outbox`);
 }
 
-/** The preview pane's document. */
-async function previewFrame(p: Page): Promise<Frame> {
-  const handle = await p.locator('#preview-pane').elementHandle({ timeout: 20_000 });
-  const frame = await handle!.contentFrame();
-  if (!frame) throw new Error('the preview pane has no document');
-  return frame;
+/**
+ * The preview pane's document, found afresh on every use: Decap may replace the pane's frame
+ * while an entry loads, and a handle to the old one would wait forever.
+ */
+async function previewFrame(p: Page): Promise<FrameLocator> {
+  await p.locator('#preview-pane').waitFor({ timeout: 20_000 });
+  return p.frameLocator('#preview-pane');
 }
 
 beforeAll(async () => {
@@ -246,7 +247,7 @@ describe('the content editor in Chromium', () => {
     expect(await frame.locator('.nhsuk-header').textContent()).toContain('Riverside Medical Practice');
     expect(await frame.locator('.nhsuk-footer').textContent()).toContain('Accessibility statement');
     // Styled by the practice sites' stylesheet, the only one in the frame.
-    const sheets = await frame.evaluate(() => [...document.querySelectorAll('link[rel=stylesheet]')].map((l) => new URL((l as HTMLLinkElement).href).pathname));
+    const sheets = await frame.locator('link[rel=stylesheet]').evaluateAll((links) => links.map((l) => new URL((l as HTMLLinkElement).href).pathname));
     expect(sheets).toEqual([expect.stringMatching(/^\/assets\/theme-[0-9a-f]{10}\.css$/)]);
     expect(await frame.locator('.nhsuk-header').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(0, 94, 184)');
     expect(await frame.locator('body').getAttribute('class')).toBe('nhsuk-template__body');
