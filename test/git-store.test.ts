@@ -219,6 +219,24 @@ describe("local adapter", () => {
   it("lists draft branches, diffs them against main, finds where they forked, reads folders and writes empty commits", async () => {
     await exerciseDraftQueries(store, "cms/riverside/pages/hours", (...args) => run(dir, ...args));
   });
+
+  it("never follows, lists or rewrites a symbolic link", async () => {
+    fs.symlinkSync("../../../../etc/passwd", join(dir, "content/practices/riverside/link.md"));
+    run(dir, "add", "content/practices/riverside/link.md");
+    run(dir, "commit", "-q", "-m", "A link");
+    const before = run(dir, "rev-parse", "main");
+    await expect(store.readFile("content/practices/riverside/link.md", { ref: "main" })).rejects.toThrow(/symbolic link/);
+    expect((await store.readFolder("content/practices/riverside", { ref: "main" })).map((f) => f.path)).not.toContain("content/practices/riverside/link.md");
+    for (const content of ["../fellside/practice.yml", null]) {
+      await expect(
+        store.commit({ branch: "main", changes: [{ path: "content/practices/riverside/link.md", content }], message: "retarget", author: person, committer: platform }),
+      ).rejects.toBeInstanceOf(InvalidPathError);
+    }
+    await expect(
+      store.commit({ branch: "main", changes: [{ path: "content/practices/riverside/link.md/x", content: "x" }], message: "inside", author: person, committer: platform }),
+    ).rejects.toBeInstanceOf(InvalidPathError);
+    expect(run(dir, "rev-parse", "main")).toBe(before);
+  });
 });
 
 /**

@@ -159,6 +159,22 @@ describe('paths from the browser', () => {
     expect(refs()).toBe(before);
   });
 
+  it('refuses to read or write through a symbolic link in the practice folder', async () => {
+    fs.symlinkSync('../../fellside/practice.yml', `${content.dir}/content/practices/riverside/pages/linked.md`);
+    content.git('add', '.');
+    content.git('commit', '-q', '-m', 'A link someone committed');
+    const before = refs();
+    const link = 'content/practices/riverside/pages/linked.md';
+    expect((await cms('manager', 'getEntry', { path: link })).status).toBe(400);
+    const save = await saveDraft('manager', 'pages', 'linked', link, '---\ntitle: x\n---\nx\n', null);
+    expect(save.status).toBe(400);
+    expect(save.json.error).toMatch(/symbolic link/);
+    expect((await cms('manager', 'deleteFiles', { paths: [link] })).status).toBe(400);
+    const listed = await cms('manager', 'entriesByFolder', { folder: 'content/practices/riverside/pages', extension: 'md', depth: 1 });
+    expect(listed.json.map((e: any) => e.file.path)).not.toContain(link);
+    expect(refs()).toBe(before);
+  });
+
   it('refuses a draft slug or collection that is a path', async () => {
     for (const [collection, slug] of [['pages', '../../main'], ['../pages', 'x'], ['pages', 'a/b'], ['nope', 'x']]) {
       const r = await cms('manager', 'unpublishedEntry', { collection, slug });

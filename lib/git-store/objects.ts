@@ -17,19 +17,19 @@ export interface RepoContext {
 
 const encoder = new TextEncoder();
 
-function isMissing(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === "NotFoundError" || code === "ObjectTypeError";
-}
+/** Git's mode for a symbolic link: its "content" is a path, which the store never follows or writes. */
+const SYMLINK = "120000";
 
+/** The file at `path` in `commit`, walking the trees; a symbolic link is refused, not followed. */
 export async function readBlobAt(ctx: RepoContext, commit: string, path: string): Promise<Uint8Array | undefined> {
-  try {
-    const { blob } = await git.readBlob({ ...ctx, oid: commit, filepath: path });
-    return blob;
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
+  const slash = path.lastIndexOf("/");
+  const dir = slash < 0 ? "" : path.slice(0, slash);
+  const name = path.slice(slash + 1);
+  const tree = await subtree(ctx, await treeOfCommit(ctx, commit), dir);
+  const entry = tree ? (await readTreeEntries(ctx, tree)).find((e) => e.path === name) : undefined;
+  if (!entry || entry.type !== "blob") return undefined;
+  if (entry.mode === SYMLINK) throw new InvalidPathError(`Path "${path}" is a symbolic link; the store does not follow or change links.`);
+  return (await git.readBlob({ ...ctx, oid: entry.oid })).blob;
 }
 
 async function readTreeEntries(ctx: RepoContext, treeOid: string | undefined): Promise<TreeEntry[]> {
@@ -77,7 +77,7 @@ export async function readFolderAt(ctx: RepoContext, commit: string, dir: string
   const walk = async (tree: string, prefix: string): Promise<void> => {
     for (const entry of await readTreeEntries(ctx, tree)) {
       const path = prefix === "" ? entry.path : `${prefix}/${entry.path}`;
-      if (entry.type === "blob") found.push({ path, oid: entry.oid });
+      if (entry.type === "blob" && entry.mode !== SYMLINK) found.push({ path, oid: entry.oid });
       else if (entry.type === "tree" && recursive) await walk(entry.oid, path);
     }
   };
@@ -142,11 +142,13 @@ async function applyChanges(
     const existing = entries.get(name);
     if (node.children) {
       if (existing && existing.type !== "tree") {
-        throw new InvalidPathError(`Cannot write inside "${path}": it is a file in the repository, not a folder.`);
+        throw new InvalidPathError(`Cannot write inside "${path}": it is a file or a link in the repository, not a folder.`);
       }
       const oid = await applyChanges(ctx, existing?.oid, node.children, path);
       if (oid) entries.set(name, { mode: "040000", path: name, oid, type: "tree" });
       else entries.delete(name);
+    } else if (existing?.mode === SYMLINK) {
+      throw new InvalidPathError(`Cannot change "${path}": it is a symbolic link, which the store never writes.`);
     } else if (node.content === null) {
       if (existing?.type === "tree") {
         throw new InvalidPathError(`Cannot delete "${path}": it is a folder; delete the files in it instead.`);
