@@ -3,7 +3,7 @@
 // rename() of a new link over the old one, which POSIX makes atomic: a reader sees the old
 // revision or the new one, never a mix.
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface Manifest {
@@ -18,6 +18,15 @@ export interface Manifest {
   files: Record<string, string>;
 }
 
+/** One switch of the live revision, as recorded in `<practice>/live-history.jsonl`. */
+export interface LiveEvent {
+  revision: string;
+  /** ISO time of the switch. */
+  at: string;
+  /** `publish` (a new build went live) or `rollback` (an earlier revision was switched back). */
+  reason: 'publish' | 'rollback';
+}
+
 export interface RevisionStore {
   readonly root: string;
   /** Makes `folder` (which it moves) a revision of `practice` and switches live to it. */
@@ -27,7 +36,9 @@ export interface RevisionStore {
   /** Absolute folder of the live revision, resolved once so one request never mixes two. */
   liveFolder(practice: string): Promise<string | undefined>;
   list(practice: string): Promise<Manifest[]>;
-  switchLive(practice: string, revision: string): Promise<void>;
+  switchLive(practice: string, revision: string, reason?: LiveEvent['reason']): Promise<void>;
+  /** Every switch of the live revision, oldest first: which revision patients saw, and from when. */
+  liveHistory(practice: string): Promise<LiveEvent[]>;
 }
 
 export async function hashFolder(folder: string): Promise<{ files: Record<string, string>; contentHash: string }> {
@@ -52,8 +63,9 @@ export function revisionStore(root: string): RevisionStore {
   const siteDir = (practice: string) => path.join(root, practice);
   const revisionsDir = (practice: string) => path.join(siteDir(practice), 'revisions');
   const liveLink = (practice: string) => path.join(siteDir(practice), 'live');
+  const historyFile = (practice: string) => path.join(siteDir(practice), 'live-history.jsonl');
 
-  const switchLive = async (practice: string, revision: string) => {
+  const switchLive = async (practice: string, revision: string, reason: LiveEvent['reason'] = 'rollback') => {
     const target = path.join(revisionsDir(practice), revision);
     await stat(target).catch(() => {
       throw new Error(`practice "${practice}" has no revision "${revision}"`);
@@ -61,6 +73,9 @@ export function revisionStore(root: string): RevisionStore {
     const tmp = `${liveLink(practice)}.${process.pid}.${Date.now()}`;
     await symlink(path.join('revisions', revision), tmp);
     await rename(tmp, liveLink(practice));
+    // Appended after the switch, one line per switch: the record of what patients saw and when.
+    const event: LiveEvent = { revision, at: new Date().toISOString(), reason };
+    await appendFile(historyFile(practice), `${JSON.stringify(event)}\n`);
   };
 
   return {
@@ -77,7 +92,7 @@ export function revisionStore(root: string): RevisionStore {
       else await rename(folder, target);
       await writeFile(`${target}.json`, JSON.stringify(manifest, null, 2) + '\n');
       await freeze(target);
-      await switchLive(practice, revision);
+      await switchLive(practice, revision, 'publish');
       return manifest;
     },
     async live(practice) {
@@ -96,6 +111,13 @@ export function revisionStore(root: string): RevisionStore {
       return manifests.sort((a, b) => a.revision.localeCompare(b.revision));
     },
     switchLive,
+    async liveHistory(practice) {
+      const text = await readFile(historyFile(practice), 'utf8').catch(() => '');
+      return text
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as LiveEvent);
+    },
   };
 }
 
