@@ -20,6 +20,8 @@ import { buildPortal } from '../portal/build-portal.ts';
 import { portalStaticListener } from '../portal/serve-portal.ts';
 import { findRepositoryRoot, withCheckoutSync } from './checkout-sync.ts';
 import { seedDemoMembers } from './demo-members.ts';
+import { localLiveSites } from './live-sites.ts';
+import { revisionStore } from '../publish/revision-store.ts';
 
 /** The local sign-in service's public key for supabase-js. Like Supabase's anon key, it is not a secret. */
 export const LOCAL_ANON_KEY = 'local-development-anon-key';
@@ -89,6 +91,7 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
             cms: cmsGateway({
               store: withCheckoutSync(createLocalGitStore({ fs, dir: cms.repository }), { dir: cms.repository, ...(o.log ? { log: o.log } : {}) }),
               memberOf: (identity, practice) => members.memberOf(identity.claims, practice),
+              live: localLiveSites(revisionStore(settings.storeDir)),
               ...(o.onPublished ? { onPublished: o.onPublished } : {}),
             }),
           }

@@ -14,6 +14,7 @@ export type Change =
   | { kind: 'urgent-notice'; entry: string; title: string; expires: Date }
   | { kind: 'upload-media'; entry: string; title: string }
   | { kind: 'status'; entry: string; title: string; status: string }
+  | { kind: 'rollback'; entry: string; title: string; to: string }
   | { kind: 'note'; entry: string; title: string; action: 'add' | 'update' | 'delete' | 'resolve' | 'reopen' };
 
 export interface CommitContext {
@@ -38,9 +39,11 @@ export function commitMessage({ practice, role, change }: CommitContext): { mess
     'urgent-notice': `Post urgent notice "${title}" until ${change.kind === 'urgent-notice' ? change.expires.toISOString() : ''}`,
     'upload-media': `Upload ${title}`,
     status: `Move "${title}" to ${change.kind === 'status' ? change.status : ''}`,
+    rollback: `Roll back ${title} to ${change.kind === 'rollback' ? change.to.slice(0, 7) : ''}`,
     note: `${change.kind === 'note' ? noteVerb[change.action] : ''} on "${title}"`,
   }[change.kind];
   const trailers: Record<string, string> = { Practice: practice, Role: role, Entry: change.entry };
+  if (change.kind === 'rollback') trailers['Rollback-of'] = change.to;
   if (change.kind === 'publish' && change.reviewer) trailers['Reviewed-by'] = `${oneLine(change.reviewer.name)} <${change.reviewer.email}>`;
   return { message: subject, trailers };
 }

@@ -32,8 +32,23 @@ export interface GatewayDeps {
   maxMediaBytes?: number;
   /** Told after every commit on the main branch (publish on commit). Failures are logged, not returned. */
   onPublished?: (event: PublishedEvent) => void | Promise<void>;
+  /** The practice's published revisions, where this platform can see and switch them. */
+  live?: LiveSites;
   /** A preview address for a draft, when the platform builds them. */
   deployPreview?: (practice: string, branch: string) => Promise<{ url: string; status: string } | null>;
+}
+
+export interface RevisionSummary {
+  revision: string;
+  commit: string;
+  builtAt: string;
+  live: boolean;
+}
+
+/** Switching which published revision patients see: the local revision store, or Pages in production. */
+export interface LiveSites {
+  revisions(practice: string): Promise<RevisionSummary[]>;
+  switchTo(practice: string, revision: string): Promise<void>;
 }
 
 export interface Ctx {

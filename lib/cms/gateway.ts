@@ -10,6 +10,7 @@ import { badRequest, conflict, forbidden, GatewayError, notFound } from './gatew
 import { addNote, deleteNote, getNotes, toggleNoteResolution, updateNote } from './gateway-notes.ts';
 import { entriesByFiles, entriesByFolder, getEntry, getMedia, getMediaFile } from './gateway-reads.ts';
 import { deleteFiles, persistMedia, postUrgentNotice } from './gateway-live.ts';
+import { history, revisions, rollbackContent, rollbackLive } from './gateway-rollback.ts';
 import {
   deleteUnpublishedEntry,
   persistEntry,
@@ -22,7 +23,7 @@ import {
 } from './gateway-workflow.ts';
 import { mayDo } from './permissions.ts';
 
-export type { GatewayDeps, Member, PublishedEvent } from './gateway-context.ts';
+export type { GatewayDeps, LiveSites, Member, PublishedEvent, RevisionSummary } from './gateway-context.ts';
 export { GatewayError } from './gateway-error.ts';
 
 type Action = (ctx: Ctx) => Promise<unknown>;
@@ -50,6 +51,10 @@ const actions: Record<string, Action> = {
   deleteNote,
   toggleNoteResolution,
   postUrgentNotice,
+  history,
+  rollbackContent,
+  revisions,
+  rollbackLive,
   getPRMetadata: async () => ({ metadata: null }),
   getDeployPreview: async (ctx) => {
     const { collection, slug } = ctx.params;

@@ -15,6 +15,7 @@ describe('what each role may do in the CMS', () => {
     ['delete-draft', ['editor', 'clinical_reviewer', 'practice_manager']],
     ['upload-media', ['editor', 'clinical_reviewer', 'practice_manager']],
     ['delete-media', ['editor', 'clinical_reviewer', 'practice_manager']],
+    ['rollback', ['practice_manager']],
   ];
   for (const [action, allowed] of matrix)
     for (const role of roles)

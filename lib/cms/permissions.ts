@@ -11,7 +11,8 @@ export type GatewayAction =
   | 'upload-media'
   | 'delete-media'
   | 'publish'
-  | 'post-urgent-notice';
+  | 'post-urgent-notice'
+  | 'rollback';
 
 export interface ActionContext {
   /** The entry is clinical (its collection is, or it says `clinical: true`). */
@@ -39,6 +40,9 @@ export function mayDo(role: Role | null, action: GatewayAction, ctx: ActionConte
   if (!role) return deny('you are not a member of this practice, or your access has ended');
   if (action === 'read') return allow;
   if (action === 'post-urgent-notice') return urgentNotice(role, ctx);
+  // Restoring earlier content, or an earlier revision of the site, undoes other people's reviewed
+  // work at once: the practice manager answers for the site, so it is theirs to do.
+  if (action === 'rollback') return role === 'practice_manager' ? allow : deny('only a practice manager can roll the site back');
   if (!editing.includes(role))
     return deny(role === 'urgent_publisher' ? 'urgent publishers can only post urgent notices' : 'auditors can read but not change content');
   if (action !== 'publish') return allow;

@@ -115,7 +115,7 @@ export function createLocalGitStore(options: LocalGitStoreOptions): GitStore {
       });
     },
     async log(branch, options = {}): Promise<LogEntry[]> {
-      return logEntries(ctx, await head(branch), options.path, options.depth);
+      return logEntries(ctx, await resolveCommit(branch), options.path, options.depth);
     },
   };
 }

@@ -213,7 +213,7 @@ export function createRemoteGitStore(options: RemoteGitStoreOptions): GitStore {
       });
     },
     async log(branch, options = {}): Promise<LogEntry[]> {
-      return logEntries(ctx, await sync(branch), options.path, options.depth);
+      return logEntries(ctx, await resolveCommit(branch), options.path, options.depth);
     },
   };
 }

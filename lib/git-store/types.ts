@@ -85,7 +85,7 @@ export interface GitStore {
   createBranch(name: string, from: string): Promise<string>;
   /** Deletes a branch; with `expectedHead`, only if it still points there. */
   deleteBranch(name: string, options?: { expectedHead?: string }): Promise<void>;
-  /** Newest first; with `path`, only commits that changed it. */
+  /** Newest first, from a branch or a commit oid; with `path`, only commits that changed it. */
   log(branch: string, options?: { path?: string; depth?: number }): Promise<LogEntry[]>;
 }
 
