@@ -37,6 +37,7 @@ let browser: Browser;
 let origin: string;
 const problems: string[] = [];
 let queue: ReturnType<typeof rebuildQueue>;
+let managerPage: Page | undefined;
 
 async function codeFor(email: string, since?: string): Promise<string> {
   const until = Date.now() + 10_000;
@@ -207,6 +208,42 @@ describe('an urgent notice', () => {
     expect(content.git('log', '-1', '--format=%an|%(trailers:key=Role,valueonly)', 'main')).toBe(`${manager.name}|practice_manager`);
     await expect.poll(async () => (await get(server, 'riverside', '/contact/')).body, { timeout: 20_000 }).toContain('Closed this afternoon');
     expect(problems.filter((p) => p.startsWith(manager.email))).toEqual([`${manager.email} console: Failed to load resource: the server responded with a status of 403 (Forbidden)`]);
-    await context.close();
+    // The manager stays signed in, in this tab, for the history page.
+    managerPage = page;
+  });
+});
+
+describe("the website's history", () => {
+  it('a practice manager restores earlier content, then puts an earlier published version live', async () => {
+    const page = managerPage!;
+    await page.goto(`${origin}/site/`);
+    await page.getByRole('heading', { level: 1, name: /Website history/ }).waitFor({ timeout: 15_000 });
+    expect(await axeViolations(page)).toEqual([]);
+    const changes = page.locator('table', { has: page.locator('th', { hasText: 'Approved by' }) });
+    expect(await changes.textContent()).toContain(`Publish "${newTitle}"`);
+    expect(await changes.textContent()).toContain(reviewer.name);
+    // Restore the content as it was after the clinical change: the urgent notice posted since goes.
+    const afterPublish = content.git('log', '--format=%H', '--grep', `^Publish "${newTitle}"`, 'main');
+    const row = changes.locator('tr', { hasText: `Publish "${newTitle}"` });
+    await row.getByRole('button', { name: /Restore/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Restore the content?' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Yes, restore it' }).click();
+    await page.locator('.nhsuk-notification-banner--success').waitFor({ timeout: 15_000 });
+    expect(content.git('log', '-1', '--format=%(trailers:key=Rollback-of,valueonly)', 'main')).toBe(afterPublish);
+    await expect.poll(async () => (await get(server, 'riverside', '/contact/')).body, { timeout: 20_000 }).not.toContain('Closed this afternoon');
+    // Put the very first published version back in front of patients: the old title returns.
+    await queue.idle();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: /Website history/ }).waitFor({ timeout: 15_000 });
+    const versions = page.locator('table', { has: page.locator('th', { hasText: 'From change' }) });
+    await versions.locator('tr').last().getByRole('button', { name: /Make this live/ }).click();
+    await page.getByRole('button', { name: 'Yes, make it live' }).click();
+    await page.locator('.nhsuk-notification-banner--success').waitFor({ timeout: 15_000 });
+    const served = (await get(server, 'riverside', '/services/flu-clinic/')).body;
+    expect(served).not.toContain(newTitle);
+    expect(served).toContain('Flu clinic');
+    expect((await store.liveHistory('riverside')).at(-1)?.reason).toBe('rollback');
+    await page.context().close();
   });
 });

@@ -31,9 +31,9 @@ export interface RollbackResult {
   paths: string[];
 }
 
-/** The commits on main that changed this practice, newest first (what a rollback may go back to). */
+/** The changes on main (first parents: a merged draft is one) to this practice, newest first: what a rollback may go back to. */
 export async function practiceHistory(store: GitStore, practice: string, o: { mainBranch?: string; depth?: number } = {}) {
-  return store.log(o.mainBranch ?? 'main', { path: `content/practices/${practice}`, ...(o.depth ? { depth: o.depth } : {}) });
+  return store.log(o.mainBranch ?? 'main', { path: `content/practices/${practice}`, firstParent: true, ...(o.depth ? { depth: o.depth } : {}) });
 }
 
 export async function rollbackContent(store: GitStore, r: RollbackRequest): Promise<RollbackResult> {

@@ -16,7 +16,7 @@ import type { FsClient } from "isomorphic-git";
 import type { CommitRequest, GitStore, LogEntry, ReadOptions } from "./types.ts";
 import { assertUnmoved, ConflictError, NotFoundError } from "./types.ts";
 import { isOid, normalizePath, validateBranch } from "./paths.ts";
-import { buildTree, changedPathsBetween, listFilesAt, mergeBaseOf, readFolderAt, logEntries, readBlobAt, treeOfCommit, writeCommitObject, type RepoContext } from "./objects.ts";
+import { buildTree, firstParentLog, changedPathsBetween, listFilesAt, mergeBaseOf, readFolderAt, logEntries, readBlobAt, treeOfCommit, writeCommitObject, type RepoContext } from "./objects.ts";
 import { createKeyedLock } from "./lock.ts";
 
 export interface LocalGitStoreOptions {
@@ -115,7 +115,7 @@ export function createLocalGitStore(options: LocalGitStoreOptions): GitStore {
       });
     },
     async log(branch, options = {}): Promise<LogEntry[]> {
-      return logEntries(ctx, await resolveCommit(branch), options.path, options.depth);
+      return (options.firstParent ? firstParentLog : logEntries)(ctx, await resolveCommit(branch), options.path, options.depth);
     },
   };
 }

@@ -272,6 +272,38 @@ export async function writeCommitObject(
   });
 }
 
+/** The oid of the tree or blob at `path` in a tree, if there is one. */
+async function oidAt(ctx: RepoContext, tree: string, path: string): Promise<string | undefined> {
+  const slash = path.lastIndexOf("/");
+  const parent = await subtree(ctx, tree, slash < 0 ? "" : path.slice(0, slash));
+  if (!parent) return undefined;
+  return (await readTreeEntries(ctx, parent)).find((e) => e.path === path.slice(slash + 1))?.oid;
+}
+
+/**
+ * The branch's own history, following first parents only (a merged draft is one change), newest
+ * first; with `path`, only commits whose tree differs from their first parent's there. `depth`
+ * limits the number of commits returned.
+ */
+export async function firstParentLog(ctx: RepoContext, ref: string, path: string | undefined, depth: number | undefined): Promise<LogEntry[]> {
+  const filepath = path === undefined ? undefined : normalizePath(path);
+  const out: LogEntry[] = [];
+  let oid: string | undefined = ref;
+  let tree: string | undefined;
+  while (oid && out.length < (depth ?? Number.POSITIVE_INFINITY)) {
+    const { commit } = await git.readCommit({ ...ctx, oid });
+    const parent = commit.parent[0];
+    const parentTree = parent ? (await git.readCommit({ ...ctx, oid: parent })).commit.tree : undefined;
+    tree = commit.tree;
+    const changed =
+      filepath === undefined || (await oidAt(ctx, tree, filepath)) !== (parentTree ? await oidAt(ctx, parentTree, filepath) : undefined);
+    if (changed)
+      out.push({ oid, message: commit.message, trailers: parseTrailers(commit.message), parents: commit.parent, author: commit.author, committer: commit.committer });
+    oid = parent;
+  }
+  return out;
+}
+
 export async function logEntries(ctx: RepoContext, ref: string, path: string | undefined, depth: number | undefined): Promise<LogEntry[]> {
   const commits = await git.log({
     ...ctx,

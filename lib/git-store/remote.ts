@@ -20,7 +20,7 @@ import {
   mergeBaseOf,
   readFolderAt,
   listFilesAt,
-  logEntries,
+  firstParentLog, logEntries,
   overlapping,
   readBlobAt,
   treeOfCommit,
@@ -213,7 +213,7 @@ export function createRemoteGitStore(options: RemoteGitStoreOptions): GitStore {
       });
     },
     async log(branch, options = {}): Promise<LogEntry[]> {
-      return logEntries(ctx, await resolveCommit(branch), options.path, options.depth);
+      return (options.firstParent ? firstParentLog : logEntries)(ctx, await resolveCommit(branch), options.path, options.depth);
     },
   };
 }

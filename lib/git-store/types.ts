@@ -86,7 +86,7 @@ export interface GitStore {
   /** Deletes a branch; with `expectedHead`, only if it still points there. */
   deleteBranch(name: string, options?: { expectedHead?: string }): Promise<void>;
   /** Newest first, from a branch or a commit oid; with `path`, only commits that changed it. */
-  log(branch: string, options?: { path?: string; depth?: number }): Promise<LogEntry[]>;
+  log(branch: string, options?: { path?: string; depth?: number; firstParent?: boolean }): Promise<LogEntry[]>;
 }
 
 export class GitStoreError extends Error {

@@ -10,6 +10,7 @@ import { emailPattern, selectField, textField } from '../shared/fields.ts';
 import { problemSlot, setupPage, successBanner, type Page, type Problem } from '../shared/page.ts';
 import { roleDescriptions, roleNames, roles, withArticle, type Role } from '../shared/roles.ts';
 import { showSignIn } from '../shared/sign-in.ts';
+import { responsiveTable } from '../shared/table.ts';
 
 interface Signed {
   session: Session;
@@ -222,25 +223,6 @@ function showMembers(practice: PracticeChoice, list: { members: Member[]; invita
           inviteForm(practice, problems),
         ]
       : []),
-  );
-}
-
-function responsiveTable(labelledBy: string, head: string[], rows: (Node | string)[][]): HTMLElement {
-  return h(
-    'table',
-    { class: 'nhsuk-table nhsuk-table--responsive', role: 'table', 'aria-labelledby': labelledBy },
-    h('thead', { class: 'nhsuk-table__head', role: 'rowgroup' }, h('tr', { class: 'nhsuk-table__row', role: 'row' }, head.map((t) => h('th', { class: 'nhsuk-table__header', scope: 'col', role: 'columnheader' }, t)))),
-    h(
-      'tbody',
-      { class: 'nhsuk-table__body' },
-      rows.map((cells) =>
-        h(
-          'tr',
-          { class: 'nhsuk-table__row', role: 'row' },
-          cells.map((cell, i) => h('td', { class: 'nhsuk-table__cell', role: 'cell' }, h('span', { class: 'nhsuk-table__heading', 'aria-hidden': 'true' }, `${head[i]} `), cell)),
-        ),
-      ),
-    ),
   );
 }
 

@@ -27,6 +27,10 @@ export interface PortalApi {
   invite(practice: string, body: { email: string; role: Role; name?: string; member_expires_at?: string }): Promise<{ invitation: Invitation }>;
   revoke(practice: string, email: string): Promise<{ revokedMemberships: number; revokedInvitations: number }>;
   accept(token: string): Promise<{ practice: string; role: Role }>;
+  /** Any action of the CMS gateway (POST /api/cms) for a practice. */
+  gateway<T>(practice: string, action: string, params?: Record<string, unknown>): Promise<T>;
+  /** The practice's content export, as a file to save. */
+  exportFile(practice: string): Promise<{ blob: Blob; filename: string }>;
   /** Posts an urgent notice through the CMS gateway, straight to the live site. */
   urgentNotice(practice: string, notice: { title: string; body: string; expires: string; placement: 'all' | 'home' }): Promise<{ message: string; path: string }>;
 }
@@ -60,6 +64,24 @@ export function portalApi(client: SupabaseClient): PortalApi {
     invite: (practice, body) => call(`${at(practice)}/invitations`, body),
     revoke: (practice, email) => call(`${at(practice)}/revocations`, { email }),
     accept: (token) => call('/api/invitations/accept', { token }),
+    gateway: (practice, action, params = {}) => call('/api/cms', { practice, action, params }),
+    exportFile: async (practice) => {
+      const { data } = await client.auth.getSession();
+      const token = data.session?.access_token;
+      if (!token) throw new ApiError(401, 'unauthorised', 'your sign-in has ended: sign in again');
+      let res: Response;
+      try {
+        res = await fetch(`${at(practice)}/export`, { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store', credentials: 'omit' });
+      } catch {
+        throw new ApiError(0, 'network', 'the portal could not be reached: check your connection and try again');
+      }
+      if (!res.ok) {
+        const answer = (await res.json().catch(() => undefined)) as { error?: unknown; message?: unknown } | undefined;
+        throw new ApiError(res.status, String(answer?.error ?? `http-${res.status}`), typeof answer?.message === 'string' ? answer.message : `the export could not be made (status ${res.status})`);
+      }
+      const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${practice}-content.json`;
+      return { blob: await res.blob(), filename };
+    },
     urgentNotice: (practice, notice) => call('/api/cms', { practice, action: 'postUrgentNotice', params: notice }),
   };
 }
