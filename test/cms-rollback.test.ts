@@ -62,6 +62,8 @@ beforeAll(async () => {
       memberOf: (identity, practice) => members.memberOf(identity.claims, practice),
       onPublished: (e) => void published.push(e),
       live: localLiveSites(sites),
+      // Three weeks before most demo pages are due for review.
+      now: () => new Date('2027-09-10T12:00:00Z'),
     }),
   });
   original = content.show('main', page);
@@ -116,6 +118,16 @@ describe('content rollback', () => {
     expect(same.status).toBe(409);
     expect(same.json.error).toMatch(/already as it was/);
     expect(refs()).toBe(before);
+  });
+});
+
+describe('reviews due', () => {
+  it('lists what is past or near its review date on the live content', async () => {
+    const r = await cms('auditor', 'reviewsDue');
+    expect(r.status).toBe(200);
+    expect(r.json.reviews).toContainEqual({ file: page, title: 'Appointments', url: '/appointments/', reviewBy: '2027-10-01', daysLeft: 21 });
+    for (const d of r.json.reviews) expect(d.daysLeft).toBeLessThanOrEqual(30);
+    expect((await cms('other', 'reviewsDue')).status).toBe(403);
   });
 });
 

@@ -5,6 +5,7 @@ import { practices } from './commands/practices.ts';
 import { pagesDev } from './commands/pages-dev.ts';
 import { start } from './commands/start.ts';
 import { validate } from './commands/validate.ts';
+import { reviewDue } from './commands/review-due.ts';
 
 export interface Command {
   summary: string;
@@ -13,7 +14,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, practices, members, generate };
+export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, practices, members, generate, 'review-due': reviewDue };
 
 export function printHelp(name?: string): void {
   const c = name ? commands[name] : undefined;

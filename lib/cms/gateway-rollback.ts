@@ -1,9 +1,12 @@
-// The site's history and its two kinds of rollback, for practice managers in the portal: restore
-// the practice's content as it was at an earlier change (a new commit, history kept), or switch
-// patients back to an earlier published revision at once.
+// The site's history, what is due for review, and its two kinds of rollback, for practice
+// managers in the portal: restore the content as it was at an earlier change (a new commit,
+// history kept), or switch patients back to an earlier published revision at once.
 import { allow, announcePublished, personOf, text, type Ctx } from './gateway-context.ts';
 import { badRequest, GatewayError, notFound } from './gateway-error.ts';
 import { practiceHistory, RollbackError, rollbackContent as restore } from './rollback.ts';
+import { loadPractice } from '../content/load-practice.ts';
+import { reviewsDue as due } from '../content/schedule.ts';
+import { practiceReaderAt } from './git-reader.ts';
 
 export async function history(ctx: Ctx) {
   allow(ctx, 'read');
@@ -54,4 +57,11 @@ export async function rollbackLive(ctx: Ctx) {
   if (!known.some((r) => r.revision === revision)) throw badRequest(`"${revision.slice(0, 80)}" is not one of this practice's revisions`);
   await live.switchTo(ctx.practice, revision);
   return { message: `Revision ${revision} is live again.` };
+}
+
+/** Pages, services and policies past (or within 30 days of) their review date, on the live content. */
+export async function reviewsDue(ctx: Ctx) {
+  allow(ctx, 'read');
+  const { practice } = await loadPractice(await practiceReaderAt(ctx.store, ctx.practice, ctx.main), ctx.practice);
+  return { reviews: practice ? due(practice, ctx.now, 30) : [] };
 }

@@ -10,7 +10,7 @@ import { badRequest, conflict, forbidden, GatewayError, notFound } from './gatew
 import { addNote, deleteNote, getNotes, toggleNoteResolution, updateNote } from './gateway-notes.ts';
 import { entriesByFiles, entriesByFolder, getEntry, getMedia, getMediaFile } from './gateway-reads.ts';
 import { deleteFiles, persistMedia, postUrgentNotice } from './gateway-live.ts';
-import { history, revisions, rollbackContent, rollbackLive } from './gateway-rollback.ts';
+import { history, reviewsDue, revisions, rollbackContent, rollbackLive } from './gateway-rollback.ts';
 import {
   deleteUnpublishedEntry,
   persistEntry,
@@ -52,6 +52,7 @@ const actions: Record<string, Action> = {
   toggleNoteResolution,
   postUrgentNotice,
   history,
+  reviewsDue,
   rollbackContent,
   revisions,
   rollbackLive,

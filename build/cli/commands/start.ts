@@ -12,6 +12,7 @@ import { startDevServer } from '../../serve/dev-server.ts';
 import { startLocalPortal } from '../../serve/local-portal.ts';
 import { rebuildQueue, targetOf } from '../../serve/rebuild-queue.ts';
 import { demoMembers } from '../../serve/demo-members.ts';
+import { timedRebuilds } from '../../serve/timed-rebuilds.ts';
 import type { Command } from '../commands.ts';
 
 export const start: Command = {
@@ -44,15 +45,20 @@ export const start: Command = {
     const contentRoot = settings.contentRoot;
     let practices = await listPractices(fsReader(contentRoot));
 
+    // Notices start and end by the clock: each build plans the practice's next rebuild.
+    let queue: ReturnType<typeof rebuildQueue> | undefined;
+    const timed = timedRebuilds({ contentRoot, log, rebuild: (p) => queue?.add(p) });
     const buildNow = async (which: string[] | 'all') => {
       practices = await listPractices(fsReader(contentRoot));
       const report = await buildSites({ root, contentRoot, settings, store, practices: which === 'all' ? undefined : which.filter((p) => practices.includes(p)), onProgress: log });
       for (const p of report.practices) for (const problem of p.problems) log(formatProblem(problem));
       log(`Done in ${Math.round(report.ms)} ms${report.practices.some((p) => !p.ok) ? ' (failed practices keep their previous revision)' : ''}`);
+      await timed.plan(report.practices.map((p) => p.slug)).catch((e: Error) => log(`Could not plan notice rebuilds: ${e.message}`));
     };
 
     await buildNow('all');
-    const queue = rebuildQueue(buildNow);
+    queue = rebuildQueue(buildNow);
+    const rebuilds = queue;
     const portal = values['no-portal']
       ? undefined
       : await startLocalPortal(root, settings, Number(values['auth-port'] ?? 54321), {
@@ -61,7 +67,7 @@ export const start: Command = {
           // Publish on commit: a CMS commit on main rebuilds that practice and switches it live.
           onPublished: ({ practice, commit }) => {
             log(`Published ${practice} at ${commit.slice(0, 7)}; rebuilding`);
-            queue.add(practice);
+            rebuilds.add(practice);
           },
         });
     const server = await startDevServer({
@@ -96,7 +102,7 @@ export const start: Command = {
           const target = targetOf(path.join(dir, file.toString()));
           if (target) {
             log(`Changed: ${path.join(dir, file.toString())}`);
-            queue.add(target);
+            rebuilds.add(target);
           }
         });
         watchers.push(watcher);
@@ -109,7 +115,8 @@ export const start: Command = {
     });
     // Stop watching and let a running build finish, so nothing keeps the process alive.
     for (const w of watchers) w.close();
-    await queue.idle();
+    timed.stop();
+    await rebuilds.idle();
     await server.close();
     await portal?.close();
     log('Stopped.');

@@ -19,6 +19,13 @@ interface Change {
   reviewedBy: string | null;
   rollbackOf: string | null;
 }
+interface ReviewDue {
+  file: string;
+  title: string;
+  url?: string;
+  reviewBy: string;
+  daysLeft: number;
+}
 interface Revision {
   revision: string;
   commit: string;
@@ -89,8 +96,10 @@ async function open(practice: PracticeChoice, banner?: HTMLElement): Promise<voi
   page.show('Loading', h('h1', {}, `${practice.name}: website history`), h('p', { 'aria-busy': 'true' }, 'Loading the history…'));
   let changes: Change[];
   let revisions: Revision[] | undefined;
+  let reviews: ReviewDue[];
   try {
     changes = (await api.gateway<{ changes: Change[] }>(practice.slug, 'history', { depth: 30 })).changes;
+    reviews = (await api.gateway<{ reviews: ReviewDue[] }>(practice.slug, 'reviewsDue')).reviews;
     revisions = await api
       .gateway<{ revisions: Revision[] }>(practice.slug, 'revisions')
       .then((r) => r.revisions.slice(0, 10))
@@ -129,6 +138,14 @@ async function open(practice: PracticeChoice, banner?: HTMLElement): Promise<voi
     banner,
     h('h1', {}, h('span', { class: 'nhsuk-caption-l' }, practice.name, hiddenText(': ')), 'Website history'),
     h('p', {}, `You are ${practice.role ? withArticle(practice.role) : 'a member'} of this practice.`),
+    h('h2', { id: 'reviews-heading' }, 'Due for review'),
+    reviews.length
+      ? responsiveTable(
+          'reviews-heading',
+          ['Page', 'Review by', 'When'],
+          reviews.map((r) => [r.title, r.reviewBy, r.daysLeft < 0 ? h('strong', { class: 'nhsuk-tag nhsuk-tag--red' }, `Overdue by ${-r.daysLeft} day${r.daysLeft === -1 ? '' : 's'}`) : r.daysLeft === 0 ? 'Due today' : `Due in ${r.daysLeft} day${r.daysLeft === 1 ? '' : 's'}`]),
+        )
+      : h('p', {}, 'Nothing is due for review in the next 30 days.'),
     ...liveSection,
     h('h2', { id: 'changes-heading' }, 'Changes to the content'),
     h('p', {}, manager ? 'Newest first. Restoring puts all the content back as it was just after that change, as a new change: nothing is lost, and it can itself be undone.' : 'Newest first.'),
