@@ -17,9 +17,12 @@ export type Change =
   | { kind: 'rollback'; entry: string; title: string; to: string }
   | { kind: 'note'; entry: string; title: string; action: 'add' | 'update' | 'delete' | 'resolve' | 'reopen' };
 
+/** A member's role, or `developer` for a change made with the pd command rather than the CMS. */
+export type CommitRole = Role | 'developer';
+
 export interface CommitContext {
   practice: string;
-  role: Role;
+  role: CommitRole;
   change: Change;
 }
 

@@ -2,8 +2,7 @@
 // earlier commit. History is kept (nothing is rewritten), the commit names what it rolls back in
 // a `Rollback-of:` trailer, and the practice must still validate afterwards.
 import type { GitStore } from '../git-store/types.ts';
-import type { Role } from '../members/members.ts';
-import { commitMessage, platformCommitter } from './commit-message.ts';
+import { commitMessage, platformCommitter, type CommitRole } from './commit-message.ts';
 import { assertPracticeValid } from './practice-check.ts';
 
 export class RollbackError extends Error {
@@ -20,7 +19,7 @@ export interface RollbackRequest {
   /** The commit (full oid) whose version of the practice to restore. */
   to: string;
   author: { name: string; email: string };
-  role: Role;
+  role: CommitRole;
   mainBranch?: string;
   now?: Date;
 }
