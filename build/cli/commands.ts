@@ -6,6 +6,8 @@ import { pagesDev } from './commands/pages-dev.ts';
 import { start } from './commands/start.ts';
 import { validate } from './commands/validate.ts';
 import { reviewDue } from './commands/review-due.ts';
+import { deploy } from './commands/deploy.ts';
+import { rollback } from './commands/rollback.ts';
 
 export interface Command {
   summary: string;
@@ -14,7 +16,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, practices, members, generate, 'review-due': reviewDue };
+export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, deploy, rollback, practices, members, generate, 'review-due': reviewDue };
 
 export function printHelp(name?: string): void {
   const c = name ? commands[name] : undefined;
