@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import matter from 'gray-matter';
 import { derivedFiles } from '../build/generate/derived-files.ts';
-import { practiceTree } from '../test/support/content-copy.ts';
+import { loadPractice } from '../lib/content/load-practice.ts';
+import { memReader, practiceTree } from '../test/support/content-copy.ts';
 import { repo } from '../test/support/demo-site.ts';
 
 describe('files derived from the content model', () => {
@@ -39,5 +40,35 @@ describe('files derived from the content model', () => {
     const bad = ajv.compile(schemas['notice.schema.json']);
     expect(bad({ title: 'x', severity: 'info', starts: '2026-01-01T09:00' })).toBe(false);
     expect(ajv.errorsText(bad.errors)).toMatch(/expires/);
+  });
+
+  it("give the export format a schema (strict) whose types are the content model's, as the loader types them", async () => {
+    const files = derivedFiles();
+    const exportSchema = JSON.parse(files.find((f) => f.path === 'schemas/json/export.schema.json')!.text);
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    ajv.addSchema(exportSchema);
+    // Every file type has its typed twin in $defs, with the same fields.
+    for (const f of files.filter((x) => /^schemas\/json\/.+\.schema\.json$/.test(x.path) && !x.path.endsWith('/export.schema.json'))) {
+      const typeName = path.basename(f.path, '.schema.json').replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+      expect(Object.keys(exportSchema.$defs[typeName]?.properties ?? {}), typeName).toEqual(Object.keys(JSON.parse(f.text).properties));
+    }
+    const typed = (typeName: string, data: unknown) => ajv.validate({ $ref: `${exportSchema.$id}#/$defs/${typeName}` }, data);
+    const { practice } = await loadPractice(memReader(await practiceTree('riverside')), 'riverside');
+    const p = practice!;
+    expect(typed('PracticeProfile', p.profile), ajv.errorsText()).toBe(true);
+    const entries = { Page: p.pages, NewsPost: p.news, Service: p.services, TeamMember: p.team, Notice: p.notices, Policy: [p.policies.privacy, p.policies.cookies], AccessibilityStatement: [p.policies.accessibility] };
+    for (const [typeName, list] of Object.entries(entries))
+      for (const e of list as unknown as { file: string; data: Record<string, unknown> }[]) {
+        const { body, ...data } = e.data;
+        expect(typeof body).toBe('string');
+        expect(typed(typeName, data), `${e.file}: ${ajv.errorsText()}`).toBe(true);
+      }
+    // Typed, not text: a boolean written as the word is refused here (the file schema accepts it).
+    const frontMatter = (data: object) => Object.fromEntries(Object.entries(data).filter(([k]) => k !== 'body'));
+    expect(typed('Page', frontMatter(p.pages[0]!.data))).toBe(true);
+    expect(typed('Page', { ...frontMatter(p.pages[0]!.data), clinical: 'false' })).toBe(false);
+    expect(ajv.errorsText()).toMatch(/clinical must be boolean/);
+    expect(typed('Notice', { ...frontMatter(p.notices[0]!.data), starts: '2026-01-05T08:00' })).toBe(false);
+    expect(ajv.errorsText()).toMatch(/starts must match pattern/);
   });
 });

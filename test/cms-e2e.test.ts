@@ -244,6 +244,12 @@ describe("the website's history", () => {
     expect(served).not.toContain(newTitle);
     expect(served).toContain('Flu clinic');
     expect((await store.liveHistory('riverside')).at(-1)?.reason).toBe('rollback');
+    // All the content, as one JSON file, saved by the browser.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all content (JSON)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^riverside-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    expect(exported.practice).toBe('riverside');
+    expect(exported.commit.oid).toBe(content.git('rev-parse', 'main'));
     await page.context().close();
   });
 });

@@ -8,6 +8,8 @@ import { validate } from './commands/validate.ts';
 import { reviewDue } from './commands/review-due.ts';
 import { deploy } from './commands/deploy.ts';
 import { rollback } from './commands/rollback.ts';
+import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
 
 export interface Command {
   summary: string;
@@ -16,7 +18,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, deploy, rollback, practices, members, generate, 'review-due': reviewDue };
+export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, deploy, rollback, export: exportCommand, import: importCommand, practices, members, generate, 'review-due': reviewDue };
 
 export function printHelp(name?: string): void {
   const c = name ? commands[name] : undefined;

@@ -4,7 +4,7 @@
 import type { Field, Fields } from '../../schemas/dsl.ts';
 import { datePattern, dateTimePattern, formats } from '../../schemas/formats.ts';
 import { collections } from '../../schemas/model.ts';
-import { isRequired } from '../../lib/content/check-fields.ts';
+import { isAlwaysPresent, isRequired } from '../../lib/content/check-fields.ts';
 
 export interface DerivedSchema {
   /** File name under schemas/json/. */
@@ -35,13 +35,56 @@ export function deriveJsonSchemas(): DerivedSchema[] {
   return [...out.values()];
 }
 
-function objectSchema(fields: Fields): Record<string, unknown> {
+/**
+ * `text`: the values as written in the file (every scalar a string). `typed`: the values as the
+ * content loader returns them (lib/content/check-fields.ts): booleans and numbers typed, defaults
+ * filled in, lists always present, datetimes as UTC instants. The export format uses `typed`.
+ */
+export type SchemaMode = 'text' | 'typed';
+
+export function objectSchema(fields: Fields, mode: SchemaMode = 'text'): Record<string, unknown> {
   return {
     type: 'object',
     additionalProperties: false,
-    required: Object.entries(fields).filter(([, f]) => isRequired(f)).map(([k]) => k),
-    properties: Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, fieldSchema(f)])),
+    required: Object.entries(fields).filter(([, f]) => (mode === 'typed' ? isAlwaysPresent(f) : isRequired(f))).map(([k]) => k),
+    properties: Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, mode === 'typed' ? typedFieldSchema(f) : fieldSchema(f)])),
   };
+}
+
+/** A UTC instant as `Date.toISOString()` writes it: how a loaded datetime is given. */
+export const isoInstantPattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$';
+
+// Typed values: what the loader returns once a file has passed its checks.
+function typedFieldSchema(f: Field): Record<string, unknown> {
+  const base: Record<string, unknown> = { title: f.label, ...(f.hint ? { description: f.hint } : {}) };
+  switch (f.kind) {
+    case 'string':
+    case 'markdown':
+    case 'date':
+    case 'select':
+      return fieldSchema(f);
+    case 'boolean':
+      return { ...base, type: 'boolean', ...(f.default !== undefined ? { default: f.default } : {}) };
+    case 'number':
+      return {
+        ...base,
+        type: f.integer ? 'integer' : 'number',
+        ...(f.min !== undefined ? { minimum: f.min } : {}),
+        ...(f.max !== undefined ? { maximum: f.max } : {}),
+      };
+    case 'datetime':
+      return { ...base, description: `${f.hint ? `${f.hint}. ` : ''}A UTC instant (UK local time in the file)`, type: 'string', pattern: isoInstantPattern };
+    case 'list':
+      return {
+        ...base,
+        type: 'array',
+        items: typedFieldSchema(f.of),
+        ...(f.min ? { minItems: f.min } : {}),
+        ...(f.max ? { maxItems: f.max } : {}),
+      };
+    case 'object':
+      return { ...base, ...objectSchema(f.fields, 'typed') };
+  }
 }
 
 // Files are read with YAML's failsafe schema, so every scalar arrives as a string; the schema

@@ -86,6 +86,7 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
     const app = portalApp({
       verifier: createVerifier({ issuer: issuer.issuer, jwks: { url: issuer.jwksUrl } }),
       members,
+      ...('repository' in cms ? { exports: { store: createLocalGitStore({ fs, dir: cms.repository }), git: { fs, gitdir: path.join(cms.repository, '.git') } } } : {}),
       ...('repository' in cms
         ? {
             cms: cmsGateway({

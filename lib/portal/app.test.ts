@@ -1,8 +1,16 @@
 // The portal API through real Request/Response objects, real JWTs and a real (embedded) Postgres.
+import * as fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../build/db/open-database.ts';
-import { repo } from '../../test/support/demo-site.ts';
+import { contentRepo, type ContentRepo } from '../../test/support/content-repo.ts';
+import { demoNow, repo } from '../../test/support/demo-site.ts';
+import exportSchema from '../../schemas/json/export.schema.json' with { type: 'json' };
+import { createLocalGitStore } from '../git-store/local.ts';
 import { createVerifier } from '../auth/verify-jwt.ts';
 import type { EmailMessage } from '../email/mailer.ts';
 import { membersService } from '../members/members.ts';
@@ -16,6 +24,7 @@ const emailOf = (who: keyof typeof ids) => `${who}@riverside.example.nhs.uk`;
 let opened: OpenedDatabase;
 let app: ReturnType<typeof portalApp>;
 let key: CryptoKey;
+let publicKey: CryptoKey;
 const sent: EmailMessage[] = [];
 
 const token = (who: keyof typeof ids, o: { exp?: string } = {}) =>
@@ -40,6 +49,7 @@ const call = async (path: string, o: { who?: keyof typeof ids; method?: string; 
 beforeAll(async () => {
   const pair = await generateKeyPair('ES256');
   key = pair.privateKey;
+  publicKey = pair.publicKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
   opened = await openDatabase({ root: repo });
   await opened.owner.exec(`
@@ -139,3 +149,107 @@ describe('the portal API', () => {
     }
   });
 });
+
+// GET /api/practices/:practice/export over real HTTP (the app served by Node's http server), with
+// people of every role and a throwaway content repository as the store.
+describe('exporting a practice', () => {
+  const staff = { manager: 21, auditor: 22, editor: 23, reviewer: 24, fellside: 25 } as const;
+  type Staff = keyof typeof staff;
+  let content: ContentRepo;
+  let server: http.Server;
+  let base: string;
+  let bare: http.Server;
+  let bareBase: string;
+
+  const listen = async (a: ReturnType<typeof portalApp>) => {
+    const s = http.createServer(getRequestListener(a.fetch));
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    return { s, url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` };
+  };
+  const staffToken = (who: Staff) =>
+    new SignJWT({ role: 'authenticated', aal: 'aal1', email: `${who}@export.example.nhs.uk`, session_id: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(issuer)
+      .setAudience('authenticated')
+      .setSubject(sub(staff[who]))
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(key);
+  const download = async (practice: string, who: Staff | null, at = base) =>
+    fetch(`${at}/api/practices/${practice}/export`, { headers: who ? { authorization: `Bearer ${await staffToken(who)}` } : {} });
+
+  beforeAll(async () => {
+    content = await contentRepo(['riverside', 'fellside']);
+    const roles: [Staff, string, string][] = [
+      ['manager', 'riverside', 'practice_manager'],
+      ['auditor', 'riverside', 'auditor'],
+      ['editor', 'riverside', 'editor'],
+      ['reviewer', 'riverside', 'clinical_reviewer'],
+      ['fellside', 'fellside', 'practice_manager'],
+    ];
+    await opened.owner.exec(
+      `insert into public.members (practice_id, user_id, email, role) values ${roles
+        .map(([who, practice, role]) => `((select id from public.practices where slug = '${practice}'), '${sub(staff[who])}', '${who}@export.example.nhs.uk', '${role}')`)
+        .join(', ')};`,
+    );
+    const deps = {
+      verifier: createVerifier({ issuer, jwks: { keys: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] } } }),
+      members: membersService(opened.db),
+      mailer: { send: async () => ({ id: '1' }) },
+      portalUrl: 'http://portal.localhost:8787',
+    };
+    ({ s: server, url: base } = await listen(portalApp({ ...deps, exports: { store: createLocalGitStore({ fs, dir: content.dir }), now: () => demoNow } })));
+    ({ s: bare, url: bareBase } = await listen(portalApp(deps)));
+  });
+  afterAll(async () => {
+    await Promise.all([server, bare].map((s) => s && new Promise((resolve) => s.close(resolve))));
+    await content?.remove();
+  });
+
+  it("gives a practice manager the practice at main as a JSON download the published schema accepts", async () => {
+    const res = await download('riverside', 'manager');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="riverside-2026-12-04.json"');
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+    const doc = await res.json();
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const validate = ajv.compile(exportSchema);
+    expect(validate(doc), ajv.errorsText(validate.errors)).toBe(true);
+    expect(doc).toMatchObject({ practice: 'riverside', exportedAt: demoNow.toISOString(), commit: { oid: content.git('rev-parse', 'main') } });
+    expect(doc.items.find((i: { path: string }) => i.path === 'practice.yml').source).toBe(content.show('main', 'content/practices/riverside/practice.yml'));
+  });
+
+  it('gives an auditor the same download', async () => {
+    const res = await download('riverside', 'auditor');
+    expect(res.status).toBe(200);
+    expect((await res.json()).practice).toBe('riverside');
+  });
+
+  it("refuses editors, clinical reviewers and another practice's manager with 403", async () => {
+    for (const who of ['editor', 'reviewer', 'fellside'] as const) {
+      const res = await download('riverside', who);
+      expect(res.status, who).toBe(403);
+      expect(res.headers.get('content-disposition')).toBeNull();
+      expect((await res.json()).message, who).toMatch(who === 'fellside' ? /not a member of this practice/ : /only the practice's managers and auditors/);
+    }
+    expect((await download('fellside', 'fellside')).status).toBe(200);
+  });
+
+  it('answers 404 for a practice that does not exist, and 401 without a token', async () => {
+    for (const practice of ['nowhere', 'afon-teifi', '..%2F..%2Fetc']) {
+      const res = await download(practice, 'manager');
+      expect(res.status, practice).toBe(404);
+      expect((await res.json()).message, practice).toMatch(/there is no practice|there is nothing at/);
+    }
+    expect((await download('riverside', null)).status).toBe(401);
+  });
+
+  it('answers 404 with a message where the portal has no content repository', async () => {
+    const res = await download('riverside', 'manager', bareBase);
+    expect(res.status).toBe(404);
+    expect((await res.json()).message).toMatch(/exporting is not available here/);
+  });
+});
+

@@ -11,6 +11,8 @@ import { invitationEmail } from '../members/invitation-email.ts';
 import { MembersError, roles, type MembersService, type Role } from '../members/members.ts';
 import { securityHeaders } from '../security/headers.ts';
 import { GatewayError, type CmsGateway } from '../cms/gateway.ts';
+import { ExportError } from '../export/errors.ts';
+import { exportDownload, type ExportSource } from '../export/download.ts';
 
 export interface PortalDeps {
   verifier: Verifier;
@@ -20,6 +22,8 @@ export interface PortalDeps {
   portalUrl: string;
   /** The CMS git gateway (`POST /api/cms`); absent where the portal runs without content. */
   cms?: CmsGateway;
+  /** The content repository practice exports are read from (`GET /api/practices/:practice/export`); absent: 404. */
+  exports?: ExportSource;
 }
 
 /** A media upload of up to 5 MB arrives base64-encoded inside JSON. */
@@ -127,6 +131,20 @@ export function portalApp(deps: PortalDeps): Hono<Env> {
     const body: unknown = await c.req.json().catch(() => undefined);
     if (body === undefined) return problem(c, 400, 'invalid', 'the request body is not valid JSON');
     return c.json((await deps.cms.handle(c.get('identity'), body)) ?? null);
+  });
+
+  // A practice's whole content, media and history as one JSON download (docs/export.md), read
+  // from the content repository's main branch; for the practice's managers and auditors.
+  app.get('/api/practices/:practice/export', async (c) => {
+    if (!deps.exports) return problem(c, 404, 'not-found', 'exporting is not available here: this portal has no content repository');
+    const claims = c.get('identity').claims;
+    try {
+      const file = await exportDownload(deps.exports, c.req.param('practice'), async (practice) => (await deps.members.memberOf(claims, practice))?.role ?? null);
+      return c.body(file.json, 200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': `attachment; filename="${file.filename}"` });
+    } catch (e) {
+      if (e instanceof ExportError) return c.json({ error: e.code, message: e.message, ...(e.problems.length ? { problems: e.problems } : {}) }, e.status);
+      throw e;
+    }
   });
 
   app.notFound((c) => problem(c, 404, 'not-found', `there is nothing at ${new URL(c.req.url).pathname}`));
