@@ -10,6 +10,9 @@ import { deploy } from './commands/deploy.ts';
 import { rollback } from './commands/rollback.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
+import { audit } from './commands/audit.ts';
+import { history } from './commands/history.ts';
+import { show } from './commands/show.ts';
 
 export interface Command {
   summary: string;
@@ -18,7 +21,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, deploy, rollback, export: exportCommand, import: importCommand, practices, members, generate, 'review-due': reviewDue };
+export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, deploy, rollback, export: exportCommand, import: importCommand, audit, history, show, practices, members, generate, 'review-due': reviewDue };
 
 export function printHelp(name?: string): void {
   const c = name ? commands[name] : undefined;
