@@ -281,6 +281,9 @@ describe('the content editor in Chromium', () => {
     // The review date the widget set: 12 months after the last review.
     expect(draft()).toMatch(/last_reviewed: 2026-10-12\nreview_by: 2027-10-12\n/);
     expect(content.git('log', '-1', '--format=%ae', 'cms/riverside/pages/appointments')).toBe(editor);
+    // Decap finishes its own work after the save (reloading the draft, replacing the address);
+    // leaving before it has settled can leave the next entry's editor empty.
+    await page.getByText('Changes saved', { exact: false }).waitFor({ timeout: 15_000 });
   });
 
   it('edits opening hours day by day, refusing a session that closes before it opens', async () => {
@@ -289,6 +292,7 @@ describe('the content editor in Chromium', () => {
     await page.evaluate(() => (location.hash = '#/collections/practice'));
     await page.locator('a[href="#/collections/practice/entries/profile"]').click();
     await page.getByLabel('ODS code').waitFor();
+    await expect.poll(() => page.getByLabel('ODS code').inputValue(), { timeout: 15_000 }).toBe('Z99901');
     const frame = await previewFrame(page);
     await frame.locator('h1').waitFor({ timeout: 20_000 });
     expect(await frame.locator('h1').textContent()).toBe('Contact us and opening hours');
