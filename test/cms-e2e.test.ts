@@ -8,7 +8,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { audit } from '../build/cli/commands/audit.ts';
 import { loadSettings, type Settings } from '../build/node/settings.ts';
 import { buildSites } from '../build/pipeline/build-sites.ts';
 import { revisionStore, type RevisionStore } from '../build/publish/revision-store.ts';
@@ -251,5 +252,31 @@ describe("the website's history", () => {
     expect(exported.practice).toBe('riverside');
     expect(exported.commit.oid).toBe(content.git('rev-parse', 'main'));
     await page.context().close();
+  });
+});
+
+describe('the audit after all of that', () => {
+  it('pd audit verify passes on the history the CMS wrote, and the HTML report names the editor, the reviewer and the rollbacks', async () => {
+    await queue.idle();
+    vi.stubEnv('PD_CONTENT_ROOT', content.dir);
+    vi.stubEnv('PD_STORE_DIR', path.join(tmp, 'store'));
+    vi.stubEnv('PD_DIST_DIR', path.join(tmp, 'dist'));
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+    const err = vi.spyOn(console, 'error').mockImplementation((...a) => void out.push(a.join(' ')));
+    try {
+      expect(await audit.run(['verify', 'riverside']), out.join('\n')).toBe(0);
+      const report = path.join(tmp, 'audit.html');
+      expect(await audit.run(['riverside', '--out', report])).toBe(0);
+      const html = await readFile(report, 'utf8');
+      expect(html).toContain(editor.name);
+      expect(html).toContain(reviewer.name);
+      expect(html).toContain('Roll back riverside');
+      expect(html).not.toMatch(/<script|<link|src="http/);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+      vi.unstubAllEnvs();
+    }
   });
 });
