@@ -142,6 +142,8 @@ describe('pd deploy', () => {
     expect(call!.metrics).toBe('false');
     expect(call!.hasToken && call!.hasAccount).toBe(true);
     expect(path.resolve(call!.cwd).startsWith(path.resolve(repo))).toBe(false);
+    // The site's Functions (the chatbot's /api/chat) go up with it.
+    expect(call!.functions).toContain(path.join('api', 'chat.ts'));
     const marks = readDeployMessage(call!.args[10])!;
     expect(marks).toMatchObject({ practice: 'riverside', revision: live });
     // The output hash leaves out security.txt's Expires, so it is not the revision's contentHash.

@@ -1,8 +1,9 @@
 // Running wrangler for a deploy: the exact arguments, a printable form of them, and the run
-// itself — from an empty scratch folder (so wrangler never picks up a wrangler configuration or a
-// functions/ folder from wherever pd was started), never interactive, without telemetry.
+// itself — from a scratch folder holding only a link to this project's functions/ (so wrangler
+// bundles the site's Functions, such as /api/chat, and never picks up a configuration from
+// wherever pd was started), never interactive, without telemetry.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DeployError } from './settings.ts';
@@ -46,9 +47,11 @@ export function displayWrangler(wrangler: string, root: string): string {
 }
 
 /** Runs wrangler, passing its output through to stderr as it comes; resolves with the exit code. */
-export async function runWrangler(wrangler: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runWrangler(wrangler: string, args: string[], env: NodeJS.ProcessEnv = process.env, functionsDir?: string): Promise<number> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'pd-deploy-'));
   try {
+    // Pages takes Functions from the working folder's functions/.
+    if (functionsDir && (await stat(functionsDir).catch(() => undefined))?.isDirectory()) await symlink(functionsDir, path.join(scratch, 'functions'));
     return await new Promise<number>((resolve, reject) => {
       const child = spawn(wrangler, args, {
         cwd: scratch,

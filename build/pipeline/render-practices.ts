@@ -5,6 +5,7 @@ import Eleventy from '@11ty/eleventy';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { buildChatIndex } from '../../lib/chat/index-builder.ts';
 import { hasErrors, type Problem } from '../../lib/content/problems.ts';
 import { takeMemoFragments } from '../eleventy/memo-tag.ts';
 import { setSiteData, siteDataFor } from '../eleventy/site-data.ts';
@@ -113,6 +114,9 @@ async function renderRun(job: RenderJob): Promise<RenderedPractice[]> {
     for (const r of routes) files.set(r.outputPath.slice(site.slug.length + 1), byPath.get(r.outputPath)!);
     for (const [to, bytes] of assetBytes) files.set(to, bytes);
     for (const m of site.practice.media) files.set(`media/${path.posix.basename(m)}`, await readFile(path.join(job.contentRoot, site.practice.dir, m)));
+    // The chatbot's retrieval index, from the same moment's view of the site: part of the revision and
+    // its hashes. No commit id inside, so the same content always gives the same site (export round trip).
+    files.set('chat-index.json', JSON.stringify(buildChatIndex(site.practice, { now })));
 
     const inspection = emptyInspection();
     // The page chrome is the same on every page: inspect each piece once, then each page without it.

@@ -31,9 +31,12 @@ export async function themeAssets(root: string, cacheDir: string): Promise<Theme
     await mkdir(cacheDir, { recursive: true });
     await writeFile(cached, css);
   }
-  const hash = createHash('sha256').update(css).digest('hex').slice(0, 10);
+  // The script (the chat widget) shares the stylesheet's hash, so the layout can name it from
+  // `pd.cssPath` and both can be cached for ever.
+  const script = path.join(themeDir, 'scripts/chat.js');
+  const hash = createHash('sha256').update(css).update(await readFile(script)).digest('hex').slice(0, 10);
   const images = path.join(nhsuk, 'nhsuk/assets/images');
-  const files: Record<string, string> = {};
+  const files: Record<string, string> = { [`/assets/theme-${hash}.js`]: script };
   for (const f of favicons) files[`/assets/${f}`] = path.join(images, f);
   for (const m of css.matchAll(/url\(["']?\/assets\/images\/([^"')]+)["']?\)/g)) files[`/assets/images/${m[1]}`] = path.join(images, m[1]!);
   return { cssPath: `/assets/theme-${hash}.css`, css, files };

@@ -1,11 +1,13 @@
 // The local stand-in for Cloudflare Pages: each practice's live revision on its own origin,
 // http://<slug>.localhost:<port>/, with its `_headers` applied as Pages applies them. The live
 // revision is resolved once per request, so a switch mid-request never mixes two revisions.
+import { getRequestListener } from '@hono/node-server';
 import { readFile, realpath } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { parseHeadersFile, type HeaderRule } from '../../lib/pages/headers-file.ts';
+import type { RateLimiter } from '../../lib/chat/chat-app.ts';
+import { headersFor, parseHeadersFile, type HeaderRule } from '../../lib/pages/headers-file.ts';
 import type { RevisionStore } from '../publish/revision-store.ts';
 import { serveFolder } from './static-folder.ts';
 
@@ -35,12 +37,45 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     return rules;
   };
 
+  // The chatbot, as the Pages Function serves it: one app per practice and live revision, so a
+  // new revision's chat-index.json is read afresh; the rate limit carries over between revisions.
+  // Loaded on the first question, so the pages never depend on the chatbot's code.
+  const chats = new Map<string, { folder: string; listener: http.RequestListener; limiter: RateLimiter }>();
+  const chatFor = async (slug: string, folder: string) => {
+    let chat = chats.get(slug);
+    if (chat?.folder !== folder) {
+      const { chatApp, tokenBucket } = await import('../../lib/chat/chat-app.ts');
+      const { parseChatIndex } = await import('../../lib/chat/index-format.ts');
+      const limiter = chat?.limiter ?? tokenBucket({ capacity: 20, perMinute: 20 });
+      const sts = headersFor(await rulesOf(folder), '/').get('strict-transport-security')?.value ?? '';
+      const app = chatApp({
+        loadIndex: async () => parseChatIndex(await readFile(path.join(folder, 'chat-index.json'), 'utf8')),
+        rateLimit: limiter,
+        hstsPreload: sts.includes('preload'),
+      });
+      chat = { folder, limiter, listener: getRequestListener(app.fetch) };
+      chats.set(slug, chat);
+    }
+    return chat.listener;
+  };
+
   const server = http.createServer(async (req, res) => {
     try {
       const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
       const slug = host.endsWith('.localhost') ? host.slice(0, -'.localhost'.length) : undefined;
       const app = slug ? o.apps?.[slug] : undefined;
       if (app) return app(req, res);
+      if (slug && (req.url ?? '').split('?')[0] === '/api/chat') {
+        const live = await o.store.liveFolder(slug);
+        const folder = live ? await realpath(live).catch(() => undefined) : undefined;
+        if (!folder || !o.practices().includes(slug)) {
+          res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`There is no live site for "${slug}".\n`);
+          return;
+        }
+        // Cloudflare's header names the client; here the socket does, whatever the request claims.
+        req.headers['cf-connecting-ip'] = req.socket.remoteAddress ?? 'unknown';
+        return (await chatFor(slug, folder))(req, res);
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
         return;

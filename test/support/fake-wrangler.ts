@@ -25,6 +25,8 @@ export interface WranglerCall {
   metrics?: string;
   hasToken: boolean;
   hasAccount: boolean;
+  /** The Functions wrangler would bundle: the functions/ folder in its working folder, if any. */
+  functions: string[];
 }
 
 export interface ApiRequest {
@@ -59,6 +61,7 @@ const args = process.argv.slice(2);
 fs.appendFileSync(process.env.FAKE_WRANGLER_LOG, JSON.stringify({
   args, cwd: process.cwd(), metrics: process.env.WRANGLER_SEND_METRICS,
   hasToken: !!process.env.CLOUDFLARE_API_TOKEN, hasAccount: !!process.env.CLOUDFLARE_ACCOUNT_ID,
+  functions: fs.existsSync('functions') ? fs.readdirSync('functions', { recursive: true }).map(String).sort() : [],
 }) + '\\n');
 if (process.env.FAKE_WRANGLER_FAIL) { console.error('✘ [ERROR] A request to the Cloudflare API failed.'); process.exit(1); }
 if (args[0] === 'pages' && args[1] === 'deploy') {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { decide, deployTarget, newestDeployment, practicesWithLiveRevision, type Decision } from '../../deploy/deploy-practice.ts';
 import { PagesApiError, pagesApi, type PagesApi } from '../../deploy/pages-api.ts';
@@ -95,7 +96,7 @@ export const deploy: Command = {
             continue;
           }
           console.log(`${practice}: deploying revision ${target.manifest.revision} to ${where}: ${decision!.reason}.`);
-          const code = await runWrangler(ds.wrangler, target.args);
+          const code = await runWrangler(ds.wrangler, target.args, process.env, path.join(root, 'functions'));
           if (code !== 0) throw new DeployError(`wrangler stopped with exit code ${code} (its output is above); the deployment to ${target.project} did not complete`);
           console.log(`${practice}: deployed revision ${target.manifest.revision} (commit ${target.manifest.commit.slice(0, 7)}) to ${target.project}.`);
           tally.deployed++;

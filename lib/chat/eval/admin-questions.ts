@@ -1,0 +1,123 @@
+// Administrative questions patients ask, for each demo practice, with the page that answers each
+// one. Written the way people type (lower case, short, sometimes loose), from the demo content.
+// Where two pages both answer a question, both are listed and either counts.
+
+export interface AdminQuestion {
+  q: string;
+  /** The page (or pages) a correct answer cites. */
+  url: string | string[];
+}
+
+/** Questions whose answer is on a page every demo practice has at the same address. */
+const common: AdminQuestion[] = [
+  { q: 'what are your opening hours', url: '/contact/' },
+  { q: 'what time do you open on monday', url: '/contact/' },
+  { q: 'are you open on saturdays', url: '/contact/' },
+  { q: 'what is your phone number', url: '/contact/' },
+  { q: 'what is your address', url: ['/contact/', '/practice-leaflet/'] },
+  { q: 'are you open on bank holidays', url: '/contact/' },
+  { q: 'who do I call when the surgery is closed at night', url: ['/contact/', '/urgent-help/'] },
+  { q: 'how do I book an appointment', url: '/appointments/' },
+  { q: 'how can I cancel my appointment', url: ['/appointments/', '/missed-appointments/'] },
+  { q: 'how do I order a repeat prescription', url: '/repeat-prescriptions/' },
+  { q: 'how long does a repeat prescription take', url: '/repeat-prescriptions/' },
+  { q: 'how do I register with the practice', url: ['/register/', '/about/'] },
+  { q: 'do I need proof of address to sign up', url: ['/register/', '/about/'] },
+  { q: 'how do I get my test results', url: '/test-results/' },
+  { q: 'how do I get a sick note', url: '/fit-notes/' },
+  { q: 'can I get a fit note online', url: '/fit-notes/' },
+  { q: 'how do I book a smear test', url: '/cervical-screening/' },
+  { q: 'can I have a chaperone', url: '/chaperones/' },
+  { q: 'how do I ask for a home visit', url: ['/home-visits/', '/services/'] },
+  { q: 'who is my named GP', url: ['/named-gp/', '/about/'] },
+  { q: 'how do I make a complaint', url: '/complaints/' },
+  { q: 'can I get a copy of my medical records', url: '/medical-records-and-access/' },
+  { q: 'do you have an interpreter', url: '/interpreters-and-other-formats/' },
+  { q: 'can I get information in large print or braille', url: ['/interpreters-and-other-formats/', '/contact/'] },
+  { q: 'I am a carer, is there any support', url: '/carers/' },
+  { q: 'how do I join the patient participation group', url: '/patient-participation-group/' },
+  { q: 'what happens if I miss my appointment', url: '/missed-appointments/' },
+  { q: 'do you charge for non nhs letters or forms', url: '/non-nhs-services-and-fees/' },
+  { q: 'which jabs do I need for travelling abroad', url: '/travel-health/' },
+  { q: 'when will my baby have their immunisations', url: ['/childhood-immunisations/', '/services/baby-clinic/'] },
+  { q: 'how do I use the NHS App', url: '/online-services/' },
+  { q: 'can I contact you online', url: '/online-consultation/' },
+  { q: 'when is the online consultation form open', url: ['/online-consultation/', '/contact/'] },
+  { q: 'what is your privacy notice', url: '/privacy/' },
+  { q: 'do you use cookies on this website', url: '/cookies/' },
+  { q: 'what is your policy on abusive behaviour', url: '/zero-tolerance/' },
+  { q: 'what are my rights and responsibilities as a patient', url: '/rights-and-responsibilities/' },
+  { q: 'is the website accessible', url: '/accessibility-statement/' },
+  { q: 'can a teenager see the doctor on their own', url: '/young-people/' },
+  { q: 'who are the doctors at the practice', url: '/team/' },
+  { q: 'do you have a learning disability health check', url: '/learning-disabilities/' },
+  { q: 'support for armed forces veterans', url: '/armed-forces-veterans/' },
+  { q: 'can I see a social prescribing link worker', url: '/social-prescribing/' },
+  { q: 'how do I get a blood test', url: '/services/blood-tests/' },
+  { q: 'when is the diabetes clinic', url: ['/services/diabetes-clinic/', '/long-term-conditions/'] },
+  { q: 'how do I get my practice leaflet', url: ['/practice-leaflet/', '/about/'] },
+  { q: 'what is the national data opt-out', url: ['/about/', '/privacy/', '/medical-records-and-access/'] },
+  { q: 'what area do you cover', url: '/about/' },
+  { q: 'what did the friends and family test say', url: ['/about/', '/friends-and-family-test/', '/patient-feedback/'] },
+  { q: 'how much do GPs earn at the practice', url: '/about/' },
+];
+
+export const adminQuestions: Record<string, AdminQuestion[]> = {
+  riverside: [
+    ...common,
+    { q: 'when is the Millbrook branch open', url: ['/branch-surgery/', '/contact/'] },
+    { q: 'is Millbrook open on wednesday afternoon', url: ['/branch-surgery/', '/contact/'] },
+    { q: 'where can I get my flu jab', url: ['/services/flu-clinic/', '/vaccinations/', '/news/winter-vaccinations-2026/'] },
+    { q: 'when do I need to call for a home visit', url: ['/home-visits/', '/services/'] },
+    { q: 'is there parking at the surgery', url: ['/contact/', '/branch-surgery/'] },
+    { q: 'what is pharmacy first', url: '/pharmacy-first/' },
+    { q: 'can I refer myself to physio', url: '/self-referral/' },
+    { q: 'are you a training practice', url: ['/training-practice/', '/team/'] },
+    { q: 'I need help to stop smoking', url: '/services/smoking-support/' },
+    { q: 'who runs the practice', url: ['/team/', '/practice-leaflet/'] },
+    { q: 'what is the CQC rating', url: ['/about/', '/practice-leaflet/'] },
+    { q: 'can I get the coil fitted', url: '/services/contraception/' },
+    { q: 'is there a new phone system', url: '/news/new-phone-system/' },
+  ],
+  fellside: [
+    ...common,
+    { q: 'when is the dispensary open', url: '/dispensary/' },
+    { q: 'can I get my medicines from the dispensary', url: '/dispensary/' },
+    { q: 'do you deliver medicines', url: '/medicines-delivery/' },
+    { q: 'where can I get my flu jab', url: ['/services/flu-clinic/', '/vaccinations/', '/news/flu-vaccines-autumn-2026/'] },
+    { q: 'are you open over christmas', url: '/news/christmas-and-new-year-2026/' },
+    { q: 'what is pharmacy first', url: '/pharmacy-first/' },
+    { q: 'health support for farmers', url: '/farming-community-health/' },
+    { q: 'can I order my medicines by phone', url: ['/news/dispensary-phone-ordering-times/', '/dispensary/', '/repeat-prescriptions/'] },
+    { q: 'do you do wound dressings', url: '/services/wound-care/' },
+    { q: 'what is the CQC rating', url: ['/about/', '/news/cqc-rates-us-outstanding/'] },
+    { q: 'can I refer myself to talking therapies', url: ['/self-referral/', '/mental-health-support/'] },
+    { q: 'are you closed on wednesday afternoons', url: ['/', '/contact/', '/dispensary/'] },
+    { q: 'can I do a video appointment', url: '/appointments/' },
+  ],
+  'afon-teifi': [
+    ...common,
+    { q: 'can I speak Welsh at the surgery', url: '/welsh-language/' },
+    { q: 'what is the common ailments service', url: '/common-ailments-service/' },
+    { q: 'are prescriptions free', url: '/repeat-prescriptions/' },
+    { q: 'who inspects the practice', url: ['/inspections/', '/about/'] },
+    { q: 'where can I get my flu jab', url: ['/services/flu-vaccination-clinic/', '/vaccinations/', '/news/flu-and-covid-vaccines-autumn-2026/'] },
+    { q: 'can I see a physio without seeing a GP', url: ['/services/first-contact-physiotherapy/', '/self-referral/'] },
+    { q: 'how do I use eConsult', url: ['/online-consultation/', '/online-services/'] },
+    { q: 'I am pregnant, how do I see a midwife', url: '/services/antenatal-care/' },
+    { q: 'results of the patient survey', url: ['/patient-feedback/', '/news/patient-survey-results-autumn-2026/'] },
+    { q: 'who is Dr Tomos Huws', url: ['/news/welcome-dr-tomos-huws/', '/team/'] },
+    { q: 'help me quit smoking', url: '/services/stop-smoking/' },
+    { q: 'is the car park open', url: '/' },
+    { q: 'which health board are you part of', url: ['/about/', '/inspections/'] },
+  ],
+};
+
+/** Questions no practice's pages answer: each must get the "nothing found" reply. */
+export const nonsense: string[] = [
+  'purple elephant banana trampoline',
+  'what is the capital of France',
+  'who won the football last night',
+  'asdfghjkl qwerty',
+  'recommend me a good pizza place',
+];
