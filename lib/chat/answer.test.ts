@@ -18,6 +18,13 @@ beforeAll(async () => {
 const riverside = () => indexes.get('riverside')!;
 
 describe('the extractive answer', () => {
+  it.each(demoPractices)('%s: answers "when are you open on Saturday?" with the Saturday line, not the start of the week', async (slug) => {
+    const reply = await answerMessage('when are you open on Saturday?', { index: indexes.get(slug)! });
+    expect(reply.kind).toBe('answer');
+    expect(reply.text).toMatch(/Saturday/);
+    expect(reply.citations.length).toBeGreaterThan(0);
+  });
+
   it.each(demoPractices)('%s: cites the page that answers for at least 90% of the admin questions', async (slug) => {
     const questions = adminQuestions[slug]!;
     expect(questions.length).toBeGreaterThanOrEqual(40);

@@ -74,7 +74,11 @@ export function extractive(question: string, hits: Hit[]): ChatReply {
   const named = close.map((h) => terms(h.passage.heading ?? '').filter((t) => wanted.has(t)).length);
   const best = close[named.indexOf(Math.max(...named))]!;
   const sentences = sentencesOf(best.passage.text);
-  const hitsIn = sentences.map((s) => terms(s).filter((t) => wanted.has(t)).length);
+  // Words the title and heading already answer ("opening hours") do not pick the sentence; the
+  // rest of the question ("Saturday") does.
+  const answered = new Set(terms(`${best.passage.title} ${best.passage.heading ?? ''}`));
+  const telling = [...wanted].some((t) => !answered.has(t)) ? new Set([...wanted].filter((t) => !answered.has(t))) : wanted;
+  const hitsIn = sentences.map((s) => terms(s).filter((t) => telling.has(t)).length);
   // The three sentences in a row that hold most of the question's words, in reading order.
   let from = 0;
   let most = -1;
