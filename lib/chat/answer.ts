@@ -49,10 +49,14 @@ export async function answerMessage(message: string, o: { index: ChatIndex; ai?:
   const flag = detectRedFlag(message);
   if (flag) {
     const reply = redFlagReply(flag);
-    return { kind: 'red-flag', text: reply.text, links: reply.links, citations: [], route: flag.route };
+    // "Contact the GP now" needs the GP's number beside it.
+    const c = o.index.contact;
+    const practiceLink = flag.route === 'baby-fever' ? [{ label: `Call ${c.name} on ${c.phone}`, href: `tel:${c.phone.replace(/\s+/g, '')}` }] : [];
+    return { kind: 'red-flag', text: reply.text, links: [...practiceLink, ...reply.links], citations: [], route: flag.route };
   }
   const text = scrubPersonalData(message);
-  if (isClinicalQuestion(text) || asksAboutInstructions(text)) return clinicalRefusal(o.index);
+  if (isClinicalQuestion(text)) return clinicalRefusal(o.index);
+  if (asksAboutInstructions(text)) return offTopic(o.index);
 
   const hits = search(o.index, text, retrieveK);
   const best = hits[0];
@@ -129,6 +133,20 @@ function clinicalRefusal(index: ChatIndex): ChatReply {
     citations: [],
     links: [{ label: `Call ${c.phone}`, href: `tel:${c.phone.replace(/\s+/g, '')}` }, ...urgentLinks],
     route: 'refuse-clinical',
+  };
+}
+
+/** Attempts to see or change the instructions get the same fixed reply every time, and nothing else. */
+function offTopic(index: ChatIndex): ChatReply {
+  const c = index.contact;
+  return {
+    kind: 'no-answer',
+    text:
+      `I can only answer questions about ${c.name} from its website, such as opening hours, appointments and prescriptions. ` +
+      `For anything else, call the practice on ${c.phone}. In an emergency, call 999.`,
+    citations: [],
+    links: [{ label: `Call ${c.phone}`, href: `tel:${c.phone.replace(/\s+/g, '')}` }, { label: 'Call 999 in an emergency', href: 'tel:999' }],
+    route: 'refuse-instructions',
   };
 }
 
