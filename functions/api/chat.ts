@@ -14,6 +14,11 @@ interface Env {
   CHAT_MODEL?: string;
   /** "false" where the practice's settings.hsts_preload is false, as in its `_headers`. */
   HSTS_PRELOAD?: string;
+  /**
+   * A Workers Analytics Engine dataset, when bound: one data point per reply, naming only what
+   * happened (interrupted, answered, no answer, refused, rejected). Never anything of the message.
+   */
+  CHAT_COUNTERS?: { writeDataPoint(point: { blobs?: string[]; doubles?: number[]; indexes?: string[] }): void };
 }
 
 interface PagesContext {
@@ -34,6 +39,7 @@ function appFor({ request, env }: PagesContext): Hono {
     },
     ai: env.AI,
     model: env.CHAT_MODEL,
+    ...(env.CHAT_COUNTERS ? { counters: { increment: (name) => env.CHAT_COUNTERS!.writeDataPoint({ blobs: [name], doubles: [1], indexes: [new URL(request.url).hostname] }) } } : {}),
     hstsPreload: env.HSTS_PRELOAD !== 'false',
   });
   return app;
