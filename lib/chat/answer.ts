@@ -70,19 +70,67 @@ export async function answerMessage(message: string, o: { index: ChatIndex; ai?:
   return extractive(text, relevant);
 }
 
+/** What extractive() needs of a passage that depends only on the passage, worked out once per passage. */
+interface PassageParts {
+  sentences: string[];
+  sentenceTerms: string[][];
+  headingTerms: string[];
+  /** Terms of the title and heading together. */
+  answered: Set<string>;
+  words: number;
+}
+
+// Keyed by the passage object, so the cache lives and dies with the index that holds it.
+const partsOf = new WeakMap<Passage, PassageParts>();
+
+function passageParts(p: Passage): PassageParts {
+  let parts = partsOf.get(p);
+  if (!parts) {
+    const sentences = sentencesOf(p.text);
+    parts = {
+      sentences,
+      sentenceTerms: sentences.map((s) => terms(s)),
+      headingTerms: terms(p.heading ?? ''),
+      answered: new Set(terms(`${p.title} ${p.heading ?? ''}`)),
+      words: p.text.split(/\s+/).length,
+    };
+    partsOf.set(p, parts);
+  }
+  return parts;
+}
+
+function countIn(ts: string[], set: Set<string>): number {
+  let n = 0;
+  for (const t of ts) if (set.has(t)) n++;
+  return n;
+}
+
 /** The best passage cut to the sentences that answer, citing its page (and a close second page). */
 export function extractive(question: string, hits: Hit[]): ChatReply {
   const wanted = new Set(terms(question));
   // Of the close runners-up on the same page, the section whose heading names the question reads best.
-  const close = hits.filter((h) => h.passage.url === hits[0]!.passage.url && h.score >= hits[0]!.score * 0.85);
-  const named = close.map((h) => terms(h.passage.heading ?? '').filter((t) => wanted.has(t)).length);
-  const best = close[named.indexOf(Math.max(...named))]!;
-  const sentences = sentencesOf(best.passage.text);
+  const top = hits[0]!;
+  let best = top;
+  let bestNamed = -1;
+  for (const h of hits) {
+    if (h.passage.url !== top.passage.url || h.score < top.score * 0.85) continue;
+    const n = countIn(passageParts(h.passage).headingTerms, wanted);
+    if (n > bestNamed) [bestNamed, best] = [n, h];
+  }
+  const parts = passageParts(best.passage);
+  const sentences = parts.sentences;
   // Words the title and heading already answer ("opening hours") do not pick the sentence; the
   // rest of the question ("Saturday") does.
-  const answered = new Set(terms(`${best.passage.title} ${best.passage.heading ?? ''}`));
-  const telling = [...wanted].some((t) => !answered.has(t)) ? new Set([...wanted].filter((t) => !answered.has(t))) : wanted;
-  const hitsIn = sentences.map((s) => terms(s).filter((t) => telling.has(t)).length);
+  const answered = parts.answered;
+  let telling = wanted;
+  for (const t of wanted) {
+    if (!answered.has(t)) {
+      telling = new Set<string>();
+      for (const u of wanted) if (!answered.has(u)) telling.add(u);
+      break;
+    }
+  }
+  const hitsIn = parts.sentenceTerms.map((ts) => countIn(ts, telling));
   // The three sentences in a row that hold most of the question's words, in reading order.
   let from = 0;
   let most = -1;
@@ -90,9 +138,9 @@ export function extractive(question: string, hits: Hit[]): ChatReply {
     const n = (hitsIn[i] ?? 0) * 2 + (hitsIn[i + 1] ?? 0) + (hitsIn[i + 2] ?? 0);
     if (n > most) [most, from] = [n, i];
   }
-  const picked = sentences.length <= 4 && best.passage.text.split(/\s+/).length <= 70 ? sentences : sentences.slice(from, from + 3);
+  const picked = sentences.length <= 4 && parts.words <= 70 ? sentences : sentences.slice(from, from + 3);
   const lead = best.passage.heading && !picked[0]!.includes(best.passage.heading) ? `${best.passage.title}, ${best.passage.heading}: ` : '';
-  const pages = citationsOf([best.passage, ...hits.filter((h) => h !== best && h.score >= hits[0]!.score * 0.75).map((h) => h.passage)]).slice(0, 2);
+  const pages = citationsOf([best.passage, ...hits.filter((h) => h !== best && h.score >= top.score * 0.75).map((h) => h.passage)]).slice(0, 2);
   return { kind: 'answer', text: `${lead}${picked.join(' ')}`, citations: pages };
 }
 
