@@ -282,6 +282,9 @@ function git(cwd: string, args: string[], input?: Buffer): Promise<string> {
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
+    // A git that exits before reading its input (git init) closes the pipe: its exit code says
+    // whether that was a failure, not the write.
+    child.stdin.on('error', () => {});
     child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString('utf8')) : reject(new Error(`git ${args[0]} failed (${code}): ${Buffer.concat(err).toString('utf8').slice(0, 500)}`))));
     child.stdin.end(input ?? '');
   });

@@ -42,7 +42,7 @@ export async function readHistory(reader: ObjectReader, o: ReadHistoryOptions = 
   const progress = o.onProgress ?? (() => {});
   const newestFirst: Commit[] = [];
   for (let oid: string | undefined = head; oid; ) {
-    const c: Commit = await reader.commit(oid);
+    const c: Commit = reader.commitSync(oid) ?? (await reader.commit(oid));
     newestFirst.push(c);
     oid = c.parents[0];
     if (newestFirst.length % 2000 === 0) progress(`read ${newestFirst.length} commits on ${branch}`);
@@ -60,7 +60,7 @@ export async function readHistory(reader: ObjectReader, o: ReadHistoryOptions = 
       const oid = queue.pop()!;
       if (reachable.has(oid)) continue;
       reachable.add(oid);
-      const c = await reader.commit(oid).catch(() => undefined);
+      const c = reader.commitSync(oid) ?? (await reader.commit(oid).catch(() => undefined));
       if (!c) continue;
       found.push(c);
       queue.push(...c.parents);
@@ -97,7 +97,7 @@ export async function readHistory(reader: ObjectReader, o: ReadHistoryOptions = 
           best = Math.max(best, at);
           continue;
         }
-        const c = await reader.commit(next).catch(() => undefined);
+        const c = reader.commitSync(next) ?? (await reader.commit(next).catch(() => undefined));
         if (c) queue.push(...c.parents);
       }
       contained.set(oid, best);

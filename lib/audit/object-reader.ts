@@ -2,12 +2,16 @@
 // entries it changed. A whole repository's history is tens of thousands of objects, and reading
 // each through isomorphic-git's `readObject` costs about a millisecond (a stat and an open for a
 // loose object first, then a fresh pako inflater), so a 10,000-commit audit took 20 seconds. This
-// reader parses the pack indexes once, keeps each pack in memory, inflates with the function it is
-// given (Node's zlib in practice) and keeps resolved delta bases and parsed trees by oid. Anything
-// it cannot read itself (another idx version, alternates) is read through isomorphic-git, which
-// also resolves refs. Runtime-neutral: the file system and the inflater are handed in.
+// reader parses the pack indexes once, reads each pack into memory when opened, inflates small
+// objects with its own inflater (`inflate.ts`) and large ones with the function it is given
+// (Node's zlib in practice), and keeps resolved delta bases and parsed commits. Packed objects can
+// be read without waiting (`commitSync`, `treeSync`), which spares a history walk a promise per
+// object. Anything it cannot read itself (another idx version, alternates) is read through
+// isomorphic-git, which also resolves refs. Runtime-neutral: the file system and the inflater are
+// handed in.
 import git from 'isomorphic-git';
 import type { FsClient } from 'isomorphic-git';
+import { allocate, inflate } from './inflate.ts';
 
 export interface Signature {
   name: string;
@@ -43,8 +47,8 @@ export interface ObjectReaderOptions {
   gitdir: string;
   /**
    * Inflates one zlib stream, e.g. with Node's `zlib.inflateSync` (see `nodeInflate` in the audit
-   * command). Without it every object is read
-   * through isomorphic-git: correct everywhere, but slow for a whole history.
+   * command); used for objects over 64 KB, smaller ones are inflated by `inflate.ts`. Without it
+   * every object is read through isomorphic-git: correct everywhere, but slow for a whole history.
    */
   inflate?: Inflate;
 }
@@ -57,6 +61,16 @@ export interface ObjectReader {
   /** A tree's raw bytes (entries as git stores them); read them with `lib/audit/trees.ts`. */
   tree(oid: string): Promise<Uint8Array>;
   blob(oid: string): Promise<Uint8Array>;
+  /**
+   * `commit` and `tree` without waiting, for the many objects that are packed: undefined when the
+   * object cannot be read that way (loose, missing, or of another type), so call the async one.
+   * Walks over a whole history use these to spare a promise per object.
+   */
+  commitSync(oid: string): Commit | undefined;
+  treeSync(oid: string): Uint8Array | undefined;
+  blobSync(oid: string): Uint8Array | undefined;
+  /** `treeSync` for the oid held as 20 bytes at `at` (as a parent tree holds it): no hex between. */
+  treeAtSync(bytes: Uint8Array, at: number): Uint8Array | undefined;
   /** Whether the object is in the repository at all. */
   has(oid: string): Promise<boolean>;
 }
@@ -73,6 +87,16 @@ function toHex(bytes: Uint8Array, start: number): string {
   let s = '';
   for (let i = start; i < start + 20; i++) s += hex[bytes[i]!];
   return s;
+}
+
+/** 40 lower-case hex digits (a loop: quicker than a regular expression for every object). */
+function isHexOid(oid: string): boolean {
+  if (oid.length !== 40) return false;
+  for (let i = 0; i < 40; i++) {
+    const c = oid.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
 }
 
 const nibble = (code: number) => (code <= 0x39 ? code - 0x30 : code - 0x57);
@@ -102,22 +126,46 @@ function filesOf(fs: FsClient): Files {
   return { readFile: (path) => call<Uint8Array>(fs.readFile, path), readdir: (path) => call<string[]>(fs.readdir, path) };
 }
 
+const baseCacheSize = 4096;
+
+/** A REF_DELTA whose base is outside the pack and not yet read: `Pack#read` fetches it and retries. */
+class NeedsBase {
+  readonly oid: string;
+  constructor(oid: string) {
+    this.oid = oid;
+  }
+}
+
 /** One pack and its version-2 index, read whole into memory. */
 class Pack {
   private offsets: Uint32Array | undefined;
   private pack: Uint8Array | undefined;
   private readonly bases = new Map<number, RawObject>();
+  /** The offsets in `bases`, oldest first, as a ring: dropping a Map's first key is slow once many were dropped. */
+  private readonly ring = new Float64Array(baseCacheSize);
+  private ringAt = 0;
+  /** Bases of reference deltas found outside this pack (a thin pack): rare, kept. */
+  private readonly external = new Map<string, RawObject>();
   private readonly idx: Uint8Array;
   private readonly packPath: string;
   private readonly files: Files;
   private readonly inflate: Inflate;
   private readonly resolveExternal: (oid: string) => Promise<RawObject>;
-  constructor(idx: Uint8Array, packPath: string, files: Files, inflate: Inflate, resolveExternal: (oid: string) => Promise<RawObject>) {
+  private readonly resolveExternalSync: (oid: string) => RawObject | undefined;
+  constructor(
+    idx: Uint8Array,
+    packPath: string,
+    files: Files,
+    inflate: Inflate,
+    resolveExternal: (oid: string) => Promise<RawObject>,
+    resolveExternalSync: (oid: string) => RawObject | undefined,
+  ) {
     this.idx = idx;
     this.packPath = packPath;
     this.files = files;
     this.inflate = inflate;
     this.resolveExternal = resolveExternal;
+    this.resolveExternalSync = resolveExternalSync;
   }
 
   static parse(idx: Uint8Array): boolean {
@@ -133,20 +181,25 @@ class Pack {
     return this.u32(8 + 255 * 4);
   }
 
-  /** The object's offset in the pack, or -1 if this pack does not hold it. */
   private readonly want = new Uint8Array(20);
 
+  /** The object's offset in the pack, or -1 if this pack does not hold it. */
   find(oid: string): number {
-    const want = fromHex(oid, this.want);
-    const first = want[0]!;
+    return this.findBytes(fromHex(oid, this.want), 0);
+  }
+
+  /** `find` for an oid given as 20 bytes at `at` (as trees hold them). */
+  findBytes(want: Uint8Array, at: number): number {
+    const idx = this.idx;
+    const first = want[at]!;
     let lo = first === 0 ? 0 : this.u32(8 + (first - 1) * 4);
     let hi = this.u32(8 + first * 4);
     const names = 8 + 256 * 4;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       let cmp = 0;
-      const at = names + mid * 20;
-      for (let i = 0; i < 20 && cmp === 0; i++) cmp = this.idx[at + i]! - want[i]!;
+      const name = names + mid * 20;
+      for (let i = 1; i < 20 && cmp === 0; i++) cmp = idx[name + i]! - want[at + i]!;
       if (cmp === 0) return this.offsetAt(mid);
       if (cmp < 0) lo = mid + 1;
       else hi = mid;
@@ -185,20 +238,34 @@ class Pack {
     return lo < o.length ? o[lo]! : packLength - 20;
   }
 
-  /** The object at `offset` if it is in the cache: no promise for the common case. */
-  cached(offset: number): RawObject | undefined {
-    return this.bases.get(offset);
+  async load(): Promise<void> {
+    if (this.pack) return;
+    // A plain byte view: slicing a Node Buffer makes a Buffer each time, which costs more.
+    const bytes = await this.files.readFile(this.packPath);
+    this.pack = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get loaded(): boolean {
+    return this.pack !== undefined;
   }
 
   async read(offset: number): Promise<RawObject> {
+    await this.load();
+    for (;;) {
+      const r = this.readSync(offset);
+      if (!(r instanceof NeedsBase)) return r;
+      this.external.set(r.oid, await this.resolveExternal(r.oid));
+    }
+  }
+
+  /**
+   * The object at `offset`, read without waiting (the pack is loaded); a `NeedsBase` when a
+   * reference delta's base is outside the pack and has to be read first.
+   */
+  readSync(offset: number): RawObject | NeedsBase {
     const cached = this.bases.get(offset);
     if (cached) return cached;
-    if (!this.pack) {
-      // A plain byte view: slicing a Node Buffer makes a Buffer each time, which costs more.
-      const bytes = await this.files.readFile(this.packPath);
-      this.pack = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    }
-    const p = this.pack;
+    const p = this.pack!;
     let at = offset;
     let c = p[at++]!;
     const type = (c >> 4) & 7;
@@ -211,36 +278,61 @@ class Pack {
     }
     let object: RawObject;
     if (type >= 1 && type <= 4) {
-      object = { type: typeNames[type]!, data: plain(this.inflate(p.subarray(at, this.endOf(offset, p.length)), size)) };
+      object = { type: typeNames[type]!, data: this.inflated(p, at, offset, size) };
     } else if (type === 6 || type === 7) {
-      let base: RawObject;
+      let base: RawObject | NeedsBase;
       if (type === 6) {
         c = p[at++]!;
         let back = c & 0x7f;
         while (c & 0x80) {
           c = p[at++]!;
-          back = ((back + 1) * 128) + (c & 0x7f);
+          back = (back + 1) * 128 + (c & 0x7f);
         }
-        base = this.bases.get(offset - back) ?? (await this.read(offset - back));
+        base = this.readSync(offset - back);
       } else {
-        const baseOid = toHex(p, at);
+        const inPack = this.findBytes(p, at);
+        if (inPack >= 0) base = this.readSync(inPack);
+        else {
+          const baseOid = toHex(p, at);
+          base = this.external.get(baseOid) ?? this.resolveExternalSync(baseOid) ?? new NeedsBase(baseOid);
+        }
         at += 20;
-        const inPack = this.find(baseOid);
-        base = inPack >= 0 ? await this.read(inPack) : await this.resolveExternal(baseOid);
       }
-      object = { type: base.type, data: applyDelta(base.data, this.inflate(p.subarray(at, this.endOf(offset, p.length)), size)) };
+      if (base instanceof NeedsBase) return base;
+      object = { type: base.type, data: applyDelta(base.data, this.inflated(p, at, offset, size, true)) };
     } else {
       throw new Error(`unknown object type ${type} at offset ${offset} of ${this.packPath}`);
     }
     // Trees (and blobs) are the delta bases a history walk needs again and again; keep the most
     // recent few thousand. Commits are never bases in practice and are cached by oid anyway.
     if (object.type !== 'commit') {
-      if (this.bases.size >= 4096) this.bases.delete(this.bases.keys().next().value!);
+      if (this.bases.size >= baseCacheSize) this.bases.delete(this.ring[this.ringAt]!);
+      this.ring[this.ringAt] = offset;
+      this.ringAt = (this.ringAt + 1) % baseCacheSize;
       this.bases.set(offset, object);
     }
     return object;
   }
+
+  /**
+   * The zlib stream at `at` inflated: small objects by the built-in inflater, large ones by the one
+   * handed in. A delta's instructions (`transient`) go into a buffer reused for the next.
+   */
+  private inflated(p: Uint8Array, at: number, offset: number, size: number, transient = false): Uint8Array {
+    const data = p.subarray(at, this.endOf(offset, p.length));
+    if (size > smallObject) return plain(this.inflate(data, size));
+    if (!transient) return inflate(data, size);
+    if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
+    return inflate(data, size, scratch);
+  }
 }
+
+/**
+ * Objects up to this size are inflated by `lib/audit/inflate.ts`: for them zlib's set-up costs
+ * more than the inflating. Larger ones (big blobs) go to the inflater handed in.
+ */
+const smallObject = 64 * 1024;
+let scratch = new Uint8Array(4096);
 
 /** A plain byte view of what an inflater returned (a Node Buffer, say): one array type, quicker to index. */
 function plain(bytes: Uint8Array): Uint8Array {
@@ -249,22 +341,26 @@ function plain(bytes: Uint8Array): Uint8Array {
 
 function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
   let at = 0;
-  const varint = () => {
-    let value = 0;
-    let shift = 0;
-    let c: number;
-    do {
-      c = delta[at++]!;
-      value += (c & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (c & 0x80);
-    return value;
-  };
-  const baseSize = varint();
+  let c: number;
+  let baseSize = 0;
+  let shift = 0;
+  do {
+    c = delta[at++]!;
+    baseSize += (c & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (c & 0x80);
   if (baseSize !== base.length) throw new Error(`a delta expects a base of ${baseSize} bytes, found ${base.length}`);
-  const out = new Uint8Array(varint());
+  let outSize = 0;
+  shift = 0;
+  do {
+    c = delta[at++]!;
+    outSize += (c & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (c & 0x80);
+  const out = allocate(outSize);
+  const end = delta.length;
   let o = 0;
-  while (at < delta.length) {
+  while (at < end) {
     const op = delta[at++]!;
     if (op & 0x80) {
       let offset = 0;
@@ -277,10 +373,14 @@ function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
       if (op & 0x20) size |= delta[at++]! << 8;
       if (op & 0x40) size |= delta[at++]! << 16;
       if (size === 0) size = 0x10000;
-      out.set(base.subarray(offset, offset + size), o);
+      if (offset + size > base.length || o + size > outSize) throw new Error('a delta copies outside its base or result');
+      // Short copies as a loop: a call and a view for a few bytes cost more than copying them.
+      if (size < 64) for (let i = 0; i < size; i++) out[o + i] = base[offset + i]!;
+      else out.set(base.subarray(offset, offset + size), o);
       o += size;
     } else if (op > 0) {
-      out.set(delta.subarray(at, at + op), o);
+      if (at + op > end || o + op > outSize) throw new Error('a delta inserts past its end');
+      for (let i = 0; i < op; i++) out[o + i] = delta[at + i]!;
       at += op;
       o += op;
     } else {
@@ -300,27 +400,32 @@ function parseSignature(line: string): Signature {
 }
 
 export function parseCommit(oid: string, data: Uint8Array): Commit {
-  // The header is ASCII up to the author line; read tree and parents straight from the bytes.
+  // Decoded once and read as text: one call, where a decode per line (and building the oids from
+  // bytes) cost more than the inflating. Parts decoded on their own used to lose a leading
+  // byte-order mark; that is kept.
+  const text = decoder.decode(data);
+  const n = text.length;
   let at = 0;
   let tree = '';
   const parents: string[] = [];
-  const ascii = (from: number, to: number) => String.fromCharCode.apply(null, data.subarray(from, to) as unknown as number[]);
   let author: Signature | undefined;
   let committer: Signature | undefined;
-  while (at < data.length && data[at] !== 0x0a) {
-    let end = at;
-    while (end < data.length && data[end] !== 0x0a) end++;
-    const c0 = data[at];
-    if (c0 === 0x74 && data[at + 4] === 0x20) tree = ascii(at + 5, at + 45);
-    else if (c0 === 0x70 && data[at + 6] === 0x20) parents.push(ascii(at + 7, at + 47));
-    else if (c0 === 0x61 && data[at + 6] === 0x20) author = parseSignature(decoder.decode(data.subarray(at + 7, end)));
-    else if (c0 === 0x63 && data[at + 9] === 0x20 && data[at + 1] === 0x6f) committer = parseSignature(decoder.decode(data.subarray(at + 10, end)));
+  while (at < n && text.charCodeAt(at) !== 0x0a) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = n;
+    const c0 = text.charCodeAt(at);
+    if (c0 === 0x74 && text.charCodeAt(at + 4) === 0x20) tree = text.slice(at + 5, at + 45);
+    else if (c0 === 0x70 && text.charCodeAt(at + 6) === 0x20) parents.push(text.slice(at + 7, at + 47));
+    else if (c0 === 0x61 && text.charCodeAt(at + 6) === 0x20) author = parseSignature(withoutBom(text.slice(at + 7, end)));
+    else if (c0 === 0x63 && text.charCodeAt(at + 9) === 0x20 && text.charCodeAt(at + 1) === 0x6f) committer = parseSignature(withoutBom(text.slice(at + 10, end)));
     at = end + 1;
   }
-  const message = at < data.length ? decoder.decode(data.subarray(at + 1)) : '';
+  const message = at < n ? withoutBom(text.slice(at + 1)) : '';
   const unknown = { name: '', email: '', timestamp: 0, zone: '+0000' };
   return { oid, tree, parents, author: author ?? committer ?? unknown, committer: committer ?? author ?? unknown, message };
 }
+
+const withoutBom = (s: string) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
 
 /** Every entry of a tree's raw bytes. */
 export function parseTree(data: Uint8Array): TreeEntry[] {
@@ -351,18 +456,33 @@ export async function openObjectReader(o: ObjectReaderOptions): Promise<ObjectRe
       throw new MissingObjectError(`object ${oid} is not in the repository`);
     }
   };
-  if (o.inflate) {
+  const handedIn = o.inflate;
+  if (handedIn) {
     const names = await files.readdir(`${gitdir}/objects/pack`).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.idx')).sort()) {
       const idx = await files.readFile(`${gitdir}/objects/pack/${name}`);
-      if (Pack.parse(idx)) packs.push(new Pack(idx, `${gitdir}/objects/pack/${name.replace(/\.idx$/, '.pack')}`, files, o.inflate, (oid) => raw(oid)));
+      if (Pack.parse(idx)) packs.push(new Pack(idx, `${gitdir}/objects/pack/${name.replace(/\.idx$/, '.pack')}`, files, handedIn, (oid) => raw(oid), (oid) => packedSync(oid)));
     }
+    // Read now, so that packed objects can be read without waiting (see `commitSync`, `treeSync`).
+    await Promise.all(packs.map((p) => p.load()));
   }
-  const inflate = o.inflate;
+
+  /** A packed object read without waiting; undefined if it is not packed (or needs a base that is not). */
+  function packedSync(oid: string): RawObject | undefined {
+    for (const pack of packs) {
+      if (!pack.loaded) continue;
+      const at = pack.find(oid);
+      if (at >= 0) {
+        const r = pack.readSync(at);
+        return r instanceof NeedsBase ? undefined : r;
+      }
+    }
+    return undefined;
+  }
 
   async function raw(oid: string): Promise<RawObject> {
     if (!/^[0-9a-f]{40}$/.test(oid)) throw new MissingObjectError(`"${oid.slice(0, 60)}" is not an object id`);
-    if (!inflate) return viaIsomorphicGit(oid);
+    if (!handedIn) return viaIsomorphicGit(oid);
     for (const pack of packs) {
       const at = pack.find(oid);
       if (at >= 0) return pack.read(at);
@@ -373,7 +493,7 @@ export async function openObjectReader(o: ObjectReaderOptions): Promise<ObjectRe
     } catch {
       return viaIsomorphicGit(oid);
     }
-    const all = plain(inflate(loose, 0));
+    const all = loose.length <= smallObject ? inflate(loose, 0) : plain(handedIn(loose, 0));
     const nul = all.indexOf(0);
     const header = decoder.decode(all.subarray(0, nul));
     return { type: header.slice(0, header.indexOf(' ')), data: all.subarray(nul + 1) };
@@ -387,11 +507,12 @@ export async function openObjectReader(o: ObjectReaderOptions): Promise<ObjectRe
     if (r.type !== type) throw new MissingObjectError(`object ${oid} is a ${r.type}, not a ${type}`);
     return r.data;
   };
+  const isOid = /^[0-9a-f]{40}$/;
 
   const reader: ObjectReader = {
     gitdir,
     async resolve(ref) {
-      if (/^[0-9a-f]{40}$/.test(ref)) {
+      if (isOid.test(ref)) {
         await reader.commit(ref);
         return ref;
       }
@@ -402,30 +523,54 @@ export async function openObjectReader(o: ObjectReaderOptions): Promise<ObjectRe
       }
     },
     async commit(oid) {
-      let c = commits.get(oid);
+      let c = commits.get(oid) ?? reader.commitSync(oid);
       if (!c) {
         c = parseCommit(oid, await typed(oid, 'commit'));
         commits.set(oid, c);
       }
       return c;
     },
+    commitSync(oid) {
+      let c = commits.get(oid);
+      if (c) return c;
+      if (!isHexOid(oid)) return undefined;
+      const r = packedSync(oid);
+      if (!r || r.type !== 'commit') return undefined;
+      c = parseCommit(oid, r.data);
+      commits.set(oid, c);
+      return c;
+    },
     async tree(oid) {
-      const cached = looseTrees.get(oid);
-      if (cached) return cached;
-      for (const pack of packs) {
-        const at = pack.find(oid);
-        if (at >= 0) {
-          const r = pack.cached(at) ?? (await pack.read(at));
-          if (r.type !== 'tree') throw new MissingObjectError(`object ${oid} is a ${r.type}, not a tree`);
-          return r.data;
-        }
-      }
+      const found = reader.treeSync(oid);
+      if (found) return found;
       const data = await typed(oid, 'tree');
       if (looseTrees.size >= 4096) looseTrees.delete(looseTrees.keys().next().value!);
       looseTrees.set(oid, data);
       return data;
     },
+    treeSync(oid) {
+      const cached = looseTrees.get(oid);
+      if (cached) return cached;
+      if (!isHexOid(oid)) return undefined;
+      const r = packedSync(oid);
+      return r?.type === 'tree' ? r.data : undefined;
+    },
+    treeAtSync(bytes, at) {
+      for (const pack of packs) {
+        const offset = pack.findBytes(bytes, at);
+        if (offset >= 0) {
+          const r = pack.readSync(offset);
+          return r instanceof NeedsBase || r.type !== 'tree' ? undefined : r.data;
+        }
+      }
+      return looseTrees.get(toHex(bytes, at));
+    },
     blob: (oid) => typed(oid, 'blob'),
+    blobSync(oid) {
+      if (!isHexOid(oid)) return undefined;
+      const r = packedSync(oid);
+      return r?.type === 'blob' ? r.data : undefined;
+    },
     async has(oid) {
       try {
         await raw(oid);

@@ -89,7 +89,27 @@ export interface RecordOptions {
 
 const decoder = new TextDecoder();
 const isDataFile = (path: string) => /\.(md|ya?ml)$/.test(path);
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+const pad2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** A commit time as `Date#toISOString` writes it, without a Date for each of thousands (days to a civil date as in Hinnant's algorithm). */
+export function iso(seconds: number): string {
+  // 1970 to 9999, whole seconds: anything else (never a real commit time) the slow way.
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds >= 253402300800) return new Date(seconds * 1000).toISOString();
+  const days = Math.floor(seconds / 86400);
+  const secs = seconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(secs / 3600);
+  const m = Math.floor((secs % 3600) / 60);
+  return `${year}-${pad2[month]}-${pad2[day]}T${pad2[h]}:${pad2[m]}:${pad2[secs % 60]}.000Z`;
+}
 
 /** `Dr Asha Patel <asha@example.nhs.uk>` → name and email. */
 export function personOf(value: string): Person {
@@ -97,26 +117,46 @@ export function personOf(value: string): Person {
   return m ? { name: m[1]!.trim(), email: m[2]!.trim() } : { name: value.trim(), email: '' };
 }
 
+const practicesPrefix = `${practicesRoot}/`;
+
 export const practiceOfPath = (path: string): string | undefined => {
-  if (!path.startsWith(`${practicesRoot}/`)) return undefined;
-  const slug = path.split('/')[2];
-  return slug && path.split('/').length > 3 ? slug : undefined;
+  if (!path.startsWith(practicesPrefix)) return undefined;
+  // The folder after content/practices/, if something is inside it.
+  const slash = path.indexOf('/', practicesPrefix.length);
+  return slash > practicesPrefix.length ? path.slice(practicesPrefix.length, slash) : undefined;
+};
+
+/** A commit message's first line, trimmed. */
+const subjectOf = (message: string) => {
+  const nl = message.indexOf('\n');
+  return (nl < 0 ? message : message.slice(0, nl)).trim();
 };
 
 export const isCmsCommit = (trailers: Record<string, string>) => 'Practice' in trailers || 'Role' in trailers || 'Entry' in trailers;
 
-/** Whether entries are clinical, by blob oid: each version is read and parsed once. */
+/**
+ * Whether entries are clinical, by blob oid: each version is read and parsed once. The answer
+ * comes without waiting when the blob is packed or already known (a promise only otherwise).
+ */
 export function clinicalFacts(reader: ObjectReader) {
   const cache = new Map<string, boolean>();
-  return async (path: string, oid: string | undefined): Promise<boolean> => {
+  const facts = (path: string, data: Uint8Array) => entryFacts(path, decoder.decode(data)).clinical;
+  return (path: string, oid: string | undefined): boolean | Promise<boolean> => {
     if (!oid || !isDataFile(path)) return false;
     const key = `${oid}${path.endsWith('.md') ? '.md' : '.yml'}`;
-    let clinical = cache.get(key);
-    if (clinical === undefined) {
-      clinical = entryFacts(path, decoder.decode(await reader.blob(oid))).clinical;
+    const known = cache.get(key);
+    if (known !== undefined) return known;
+    const packed = reader.blobSync(oid);
+    if (packed) {
+      const clinical = facts(path, packed);
       cache.set(key, clinical);
+      return clinical;
     }
-    return clinical;
+    return reader.blob(oid).then((data) => {
+      const clinical = facts(path, data);
+      cache.set(key, clinical);
+      return clinical;
+    });
   };
 }
 
@@ -132,7 +172,7 @@ export async function buildRecords(reader: ObjectReader, history: History, o: Re
   for (let i = 0; i < history.line.length; i++) {
     const c = history.line[i]!;
     if (c.committer.timestamp < from || c.committer.timestamp >= to) continue;
-    const parent = c.parents[0] ? await reader.commit(c.parents[0]) : undefined;
+    const parent = c.parents[0] ? (reader.commitSync(c.parents[0]) ?? (await reader.commit(c.parents[0]))) : undefined;
     const trailers = parseTrailers(c.message);
     if (within) {
       const named = trailers.Practice === o.practice;
@@ -169,13 +209,22 @@ export async function recordOf(
   let clinical = false;
   for (const ch of changes) {
     const inPractice = practiceOfPath(ch.path) !== undefined;
-    const fileClinical = inPractice && ((await isClinical(ch.path, ch.before)) || (await isClinical(ch.path, ch.after)));
+    let fileClinical = false;
+    if (inPractice) {
+      const before = isClinical(ch.path, ch.before);
+      fileClinical = typeof before === 'boolean' ? before : await before;
+      if (!fileClinical) {
+        const after = isClinical(ch.path, ch.after);
+        fileClinical = typeof after === 'boolean' ? after : await after;
+      }
+    }
     clinical ||= fileClinical;
     files.push({ path: ch.path, status: ch.status, clinical: fileClinical });
   }
   const practices = new Set(files.flatMap((f) => practiceOfPath(f.path) ?? []));
   if (trailers.Practice && slugPattern.test(trailers.Practice)) practices.add(trailers.Practice);
-  const review = await reviewSteps(reader, history.branchCommits.get(c.oid) ?? []);
+  const steps = reviewSteps(reader, history.branchCommits.get(c.oid) ?? []);
+  const review = Array.isArray(steps) ? steps : await steps;
   const author = { name: c.author.name, email: c.author.email };
   const writers: Person[] = [author];
   for (const step of review)
@@ -189,7 +238,7 @@ export async function recordOf(
     authoredAt: iso(c.author.timestamp),
     author,
     committer: { name: c.committer.name, email: c.committer.email },
-    subject: c.message.split('\n')[0]!.trim(),
+    subject: subjectOf(c.message),
     source: isCmsCommit(trailers) ? 'cms' : 'developer',
     practices: slugs,
     trailers,
@@ -208,11 +257,21 @@ export async function recordOf(
 
 export const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-async function reviewSteps(reader: ObjectReader, commits: Commit[]): Promise<ReviewStep[]> {
+function reviewSteps(reader: ObjectReader, commits: Commit[]): ReviewStep[] | Promise<ReviewStep[]> {
+  // Parents that cannot be read without waiting (loose ones) are read first, then the steps are
+  // made in one go: no promise per step for the usual packed history.
+  const unread = commits.filter((c) => c.parents[0] && !reader.commitSync(c.parents[0]));
+  if (unread.length === 0) return stepsOf(reader, commits, new Map());
+  return Promise.all(unread.map(async (c) => [c.parents[0]!, await reader.commit(c.parents[0]!).catch(() => undefined)] as const)).then((read) =>
+    stepsOf(reader, commits, new Map(read)),
+  );
+}
+
+function stepsOf(reader: ObjectReader, commits: Commit[], read: Map<string, Commit | undefined>): ReviewStep[] {
   const steps: ReviewStep[] = [];
   for (const c of commits) {
     const t = parseTrailers(c.message);
-    const parentTree = c.parents[0] ? (await reader.commit(c.parents[0]).catch(() => undefined))?.tree : undefined;
+    const parentTree = c.parents[0] ? (reader.commitSync(c.parents[0]) ?? read.get(c.parents[0]))?.tree : undefined;
     const action = t['Draft-action'] ?? (isCmsCommit(t) ? 'save' : 'commit');
     const noteText = t['Note-id'] && (t['Note-action'] === 'add' || t['Note-action'] === 'update') ? messageBody(c.message) : undefined;
     steps.push({
@@ -223,7 +282,7 @@ async function reviewSteps(reader: ObjectReader, commits: Commit[]): Promise<Rev
       action,
       ...(t.Status ? { status: t.Status } : {}),
       ...(t['Note-id'] ? { note: { id: t['Note-id'], action: t['Note-action'] ?? 'add', ...(noteText ? { text: noteText } : {}) } } : {}),
-      subject: c.message.split('\n')[0]!.trim(),
+      subject: subjectOf(c.message),
       changedFiles: c.tree !== parentTree,
     });
   }

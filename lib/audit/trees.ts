@@ -85,16 +85,101 @@ const nameOf = (c: Cursor) => decoder.decode(c.data.subarray(c.nameStart, c.name
  * path order. `within` limits the walk to one folder (e.g. `content/practices/riverside`).
  */
 export async function diffTrees(reader: ObjectReader, a: string | undefined, b: string | undefined, within?: string): Promise<FileChange[]> {
-  const out: FileChange[] = [];
   if (within) {
     const [sa, sb] = await Promise.all([a ? entryAt(reader, a, within) : undefined, b ? entryAt(reader, b, within) : undefined]);
     const ta = sa?.isTree ? sa.oid : undefined;
     const tb = sb?.isTree ? sb.oid : undefined;
-    if (ta !== tb) await walk(reader, ta, tb, within, out);
-    return out;
+    return ta !== tb ? diffFrom(reader, ta, tb, within) : [];
   }
-  await walk(reader, a, b, '', out);
+  return diffFrom(reader, a, b, '');
+}
+
+async function diffFrom(reader: ObjectReader, a: string | undefined, b: string | undefined, prefix: string): Promise<FileChange[]> {
+  // Packed trees are read without waiting, which spares a promise per folder; any other (a loose
+  // tree) sends the whole diff the slower way.
+  const out: FileChange[] = [];
+  if (walkSync(reader, a, b, prefix, out)) return out;
+  out.length = 0;
+  await walk(reader, a, b, prefix, out);
   return out;
+}
+
+/** Skips what two versions of a folder share at the start; the length of what they share at the end. */
+function skipShared(da: Uint8Array, db: Uint8Array, l: Cursor, r: Cursor): number {
+  // Two versions of a folder usually differ in one entry: skip the identical bytes at the start
+  // entry by entry, and stop once what is left on both sides is the identical end. Big folders
+  // (a hundred practices) are compared four bytes at a time where both are aligned alike.
+  const n = Math.min(da.length, db.length);
+  let same = 0;
+  const words = n >= 256 && (da.byteOffset & 3) === 0 && (db.byteOffset & 3) === 0;
+  if (words) {
+    const wa = new Int32Array(da.buffer, da.byteOffset, n >> 2);
+    const wb = new Int32Array(db.buffer, db.byteOffset, n >> 2);
+    let w = 0;
+    while (w < wa.length && wa[w] === wb[w]) w++;
+    same = w << 2;
+  }
+  while (same < n && da[same] === db[same]) same++;
+  while (!done(l) && l.oidAt + 20 <= same) {
+    next(l);
+    next(r);
+  }
+  let tail = 0;
+  if (words && da.length === db.length && ((da.byteOffset + da.length) & 3) === 0) {
+    // Same length, so the ends are aligned alike too.
+    const wa = new Int32Array(da.buffer, da.byteOffset, da.length >> 2);
+    const wb = new Int32Array(db.buffer, db.byteOffset, db.length >> 2);
+    const stop = (same + 3) >> 2;
+    let w = wa.length;
+    while (w > stop && wa[w - 1] === wb[w - 1]) w--;
+    tail = (wa.length - w) << 2;
+  }
+  while (tail < n - same && da[da.length - 1 - tail] === db[db.length - 1 - tail]) tail++;
+  return tail;
+}
+
+/** `walk` with trees read without waiting; false (and `out` partly filled) if one cannot be. */
+function walkSync(reader: ObjectReader, a: string | undefined, b: string | undefined, prefix: string, out: FileChange[]): boolean {
+  if (a === b) return true;
+  const da = a ? reader.treeSync(a) : undefined;
+  const db = b ? reader.treeSync(b) : undefined;
+  if ((a && !da) || (b && !db)) return false;
+  return walkTreesSync(reader, da, db, prefix, out);
+}
+
+/** The folder's two versions as bytes; subfolders are read by the oid bytes their entries hold. */
+function walkTreesSync(reader: ObjectReader, da: Uint8Array | undefined, db: Uint8Array | undefined, prefix: string, out: FileChange[]): boolean {
+  const l = cursor(da);
+  const r = cursor(db);
+  const same = da && db ? skipShared(da, db, l, r) : 0;
+  while (!done(l) || !done(r)) {
+    if (da && db && da.length - l.at === db.length - r.at && da.length - l.at <= same) break;
+    const order = done(l) ? 1 : done(r) ? -1 : compare(l, r);
+    if (order < 0) {
+      if (l.isTree) {
+        const sub = reader.treeAtSync(l.data, l.oidAt);
+        if (!sub || !walkTreesSync(reader, sub, undefined, pathOf(prefix, l), out)) return false;
+      } else out.push({ path: pathOf(prefix, l), status: 'deleted', before: toHex(l.data, l.oidAt) });
+      next(l);
+    } else if (order > 0) {
+      if (r.isTree) {
+        const sub = reader.treeAtSync(r.data, r.oidAt);
+        if (!sub || !walkTreesSync(reader, undefined, sub, pathOf(prefix, r), out)) return false;
+      } else out.push({ path: pathOf(prefix, r), status: 'added', after: toHex(r.data, r.oidAt) });
+      next(r);
+    } else {
+      if (!sameEntry(l, r)) {
+        if (l.isTree && r.isTree) {
+          const subA = reader.treeAtSync(l.data, l.oidAt);
+          const subB = reader.treeAtSync(r.data, r.oidAt);
+          if (!subA || !subB || !walkTreesSync(reader, subA, subB, pathOf(prefix, l), out)) return false;
+        } else out.push({ path: pathOf(prefix, l), status: 'modified', before: toHex(l.data, l.oidAt), after: toHex(r.data, r.oidAt) });
+      }
+      next(l);
+      next(r);
+    }
+  }
+  return true;
 }
 
 async function walk(reader: ObjectReader, a: string | undefined, b: string | undefined, prefix: string, out: FileChange[]): Promise<void> {
@@ -103,20 +188,7 @@ async function walk(reader: ObjectReader, a: string | undefined, b: string | und
   const db = b ? await reader.tree(b) : undefined;
   const l = cursor(da);
   const r = cursor(db);
-  // Two versions of a folder usually differ in one entry: skip the identical bytes at the start
-  // entry by entry, and stop once what is left on both sides is the identical end.
-  let same = 0;
-  if (da && db) {
-    const n = Math.min(da.length, db.length);
-    while (same < n && da[same] === db[same]) same++;
-    while (!done(l) && l.oidAt + 20 <= same) {
-      next(l);
-      next(r);
-    }
-    let tail = 0;
-    while (tail < n - same && da[da.length - 1 - tail] === db[db.length - 1 - tail]) tail++;
-    same = tail;
-  }
+  const same = da && db ? skipShared(da, db, l, r) : 0;
   while (!done(l) || !done(r)) {
     if (da && db && da.length - l.at === db.length - r.at && da.length - l.at <= same) break;
     const order = done(l) ? 1 : done(r) ? -1 : compare(l, r);
@@ -154,7 +226,7 @@ export async function entryAt(reader: ObjectReader, tree: string, path: string):
   let current = tree;
   const parts = path.split('/').filter((p) => p !== '');
   for (let i = 0; i < parts.length; i++) {
-    const found = findEntry(await reader.tree(current), parts[i]!);
+    const found = findEntry(reader.treeSync(current) ?? (await reader.tree(current)), parts[i]!);
     if (!found) return undefined;
     if (i === parts.length - 1) return found;
     if (!found.isTree) return undefined;
