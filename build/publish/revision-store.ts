@@ -108,7 +108,8 @@ export function revisionStore(root: string): RevisionStore {
       const manifests = await Promise.all(
         names.filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(path.join(revisionsDir(practice), n), 'utf8')) as Manifest),
       );
-      return manifests.sort((a, b) => a.revision.localeCompare(b.revision));
+      // Oldest first by build time (to the millisecond): two builds in one second have names that sort by hash.
+      return manifests.sort((a, b) => a.builtAt.localeCompare(b.builtAt) || a.revision.localeCompare(b.revision));
     },
     switchLive,
     async liveHistory(practice) {
