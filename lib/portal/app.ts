@@ -20,6 +20,11 @@ export interface PortalDeps {
   mailer: Mailer;
   /** The portal's public address, for the link in invitation emails. */
   portalUrl: string;
+  /**
+   * Signed webhooks from other services (GoCardless, Supabase's Send Email hook): mounted as they
+   * are, outside the Bearer sign-in check, because each verifies its own signature.
+   */
+  webhooks?: readonly Hono[];
   /** The CMS git gateway (`POST /api/cms`); absent where the portal runs without content. */
   cms?: CmsGateway;
   /** The content repository practice exports are read from (`GET /api/practices/:practice/export`); absent: 404. */
@@ -58,7 +63,11 @@ export function portalApp(deps: PortalDeps): Hono<Env> {
     return problem(c, 500, 'internal', 'something went wrong on our side; please try again');
   });
 
+  for (const hooks of deps.webhooks ?? []) app.route('/', hooks);
+
   app.use('/api/*', async (c, next) => {
+    // Signed by their sender, not by a person: their own routes check the signature.
+    if (/^\/api\/(webhooks|hooks)\//.test(c.req.path)) return next();
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer ([^\s]+)$/i.exec(header)?.[1];
     if (!token) {
