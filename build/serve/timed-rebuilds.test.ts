@@ -31,7 +31,8 @@ describe('timed rebuilds', () => {
     expect(timers[0]!.ms).toBe(2 ** 31 - 1);
     now = new Date(at.getTime() - 3_600_000);
     timers[0]!.run();
-    await new Promise((r) => setTimeout(r, 100));
+    // The timer plans again (reading the content afresh), which takes a moment.
+    await expect.poll(() => timers.length, { timeout: 10_000 }).toBe(2);
     expect(rebuilt).toEqual([]);
     expect(timers[1]!.ms).toBe(3_600_000 + 1000);
     // Planning again (after a build) replaces the timer rather than adding one.
