@@ -19,6 +19,7 @@ import {
 } from './options.ts';
 import { BASE_CSP, confirmPage, deadLinkPage, indexPage, messagePage, pageCsp } from './pages.ts';
 import { AuthService, type LogoutScope, type SessionJson } from './service.ts';
+import { emailHookSender } from './send-email-hook.ts';
 import { signInEmail } from './sign-in-email.ts';
 import { AuthStore, type PkceChallenge } from './store.ts';
 
@@ -49,9 +50,12 @@ export async function createAuthIssuer(o: AuthIssuerAppOptions): Promise<AuthIss
   const issuer = `${ownOrigin}/auth/v1`;
   const jwksUrl = `${issuer}/.well-known/jwks.json`;
   const mailer: Mailer | undefined = o.mailer ?? (o.outboxDir ? outboxMailer(o.outboxDir) : undefined);
-  if (!mailer) throw new AuthIssuerConfigError('The local auth issuer needs an outbox folder (outboxDir) to write its sign-in emails to.');
+  if (!mailer && !o.sendEmailHook)
+    throw new AuthIssuerConfigError('The local auth issuer needs an outbox folder (outboxDir) to write its sign-in emails to, or a Send Email hook (sendEmailHook).');
   const now = o.now ?? Date.now;
   const log = o.log ?? ((line: string) => console.log(line));
+  // With a Send Email hook, the hook sends every sign-in email, as on Supabase.
+  const hook = o.sendEmailHook ? await emailHookSender(o.sendEmailHook, log) : undefined;
   const productName = o.productName ?? 'Practice Digital';
   const originAllowed = originMatcher(o.allowedOrigins ?? defaultAllowedOrigins(publicUrl));
   const redirectAllowed = (value: string): boolean => {
@@ -161,6 +165,8 @@ export async function createAuthIssuer(o: AuthIssuerAppOptions): Promise<AuthIss
     if (typeof body.phone === 'string' && body.phone) throw new ApiError(400, 'phone_provider_disabled', 'Phone sign-in is not available on the local auth issuer');
     const email = service.normaliseEmail(body.email);
     const redirectTo = safeRedirect(c.req.query('redirect_to'));
+    const known = service.store.userByEmail(email);
+    const action = known?.email_confirmed_at ? 'magiclink' : 'signup';
     const { code, linkToken } = await service.requestOtp({
       email,
       createUser: body.create_user !== false,
@@ -168,9 +174,20 @@ export async function createAuthIssuer(o: AuthIssuerAppOptions): Promise<AuthIss
       redirectTo,
       pkce: pkceChallenge(body.code_challenge, body.code_challenge_method),
     });
+    if (hook) {
+      try {
+        // The magic-link token is the token hash: verifyOtp({ token_hash, type: 'email' }) takes it.
+        await hook({ user: service.userJson(service.store.userByEmail(email)!), code, tokenHash: linkToken, redirectTo, siteUrl, action });
+      } catch (e) {
+        await service.cancelOtp(email);
+        throw e instanceof ApiError ? e : errors.emailSendFailed();
+      }
+      log('auth issuer: sign-in email handed to the Send Email hook');
+      return json({});
+    }
     const link = `${issuer}/verify?${new URLSearchParams({ token: linkToken, type: 'magiclink', redirect_to: redirectTo })}`;
     try {
-      const { id } = await mailer.send(signInEmail({ to: email, code, link, productName }));
+      const { id } = await mailer!.send(signInEmail({ to: email, code, link, productName }));
       log(`auth issuer: sign-in email ${id} written to the outbox`);
     } catch (e) {
       await service.cancelOtp(email);

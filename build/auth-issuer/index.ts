@@ -1,6 +1,7 @@
 // The local auth issuer: the embedded default for Supabase Auth. It serves enough of GoTrue's API
-// for supabase-js to sign in unchanged, writes sign-in emails to the local outbox, listens on
-// loopback only and refuses to start in production. See docs/local-auth.md.
+// for supabase-js to sign in unchanged, writes sign-in emails to the local outbox (or sends them
+// through a Send Email hook, as Supabase does), listens on loopback only and refuses to start in
+// production. See docs/local-auth.md.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
@@ -8,7 +9,7 @@ import { createAuthIssuer, type AuthIssuerInstance } from './app.ts';
 import { checkListenAddress, originFor, refuseProduction, type AuthIssuerOptions } from './options.ts';
 
 export { authIssuerApp, createAuthIssuer, type AuthIssuerInstance } from './app.ts';
-export { AuthIssuerConfigError, type AuthIssuerAppOptions, type AuthIssuerOptions } from './options.ts';
+export { AuthIssuerConfigError, type AuthIssuerAppOptions, type AuthIssuerOptions, type SendEmailHookOptions } from './options.ts';
 export { ACCESS_TOKEN_SECONDS, MAX_CODE_ATTEMPTS, OTP_VALID_MS, RESEND_INTERVAL_MS } from './service.ts';
 
 export interface RunningAuthIssuer {
@@ -60,7 +61,7 @@ export async function startAuthIssuer(o: AuthIssuerOptions): Promise<RunningAuth
     throw e;
   }
   const log = o.log ?? ((line: string) => console.log(line));
-  log(`auth issuer: local development sign-in at ${url}/auth/v1 (emails go to ${o.outboxDir ?? 'the configured mailer'})`);
+  log(`auth issuer: local development sign-in at ${url}/auth/v1 (emails go ${o.sendEmailHook ? 'through the Send Email hook' : `to ${o.outboxDir ?? 'the configured mailer'}`})`);
   const running = instance;
   return {
     url,

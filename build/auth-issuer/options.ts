@@ -30,6 +30,26 @@ export interface AuthIssuerAppOptions {
   log?: (line: string) => void;
   /** The product named in emails and pages. */
   productName?: string;
+  /**
+   * Send sign-in emails through a Send Email hook, as Supabase Auth does in production, instead
+   * of writing them: each request is POSTed to `url` in Supabase's payload shape, signed with
+   * Standard Webhooks using `secret` (`v1,whsec_<base64>`). A failed call fails the request.
+   */
+  sendEmailHook?: SendEmailHookOptions;
+}
+
+export interface SendEmailHookOptions {
+  /** The hook's address, e.g. `http://portal.localhost:8787/api/hooks/auth-email`. */
+  url: string;
+  /** The hook secret, as Supabase shows it: `v1,whsec_<base64>`. */
+  secret: string;
+  /**
+   * How the signed request is sent; the global `fetch` by default. A server in the same process
+   * can pass its own app's `fetch` to be called without a socket (the request is the same).
+   */
+  fetch?: (request: Request) => Response | Promise<Response>;
+  /** How long to wait for the hook, in milliseconds (Supabase waits 5 seconds). */
+  timeoutMs?: number;
 }
 
 export interface AuthIssuerOptions extends Omit<AuthIssuerAppOptions, 'publicUrl'> {

@@ -2,6 +2,7 @@
 // pages (built from cms/portal/ at start) and its API, all on http://portal.localhost:<port>/ and
 // loopback, with emails in the outbox folder.
 import { getRequestListener } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { createLocalGitStore } from '../../lib/git-store/local.ts';
 import { outboxMailer } from '../../lib/email/outbox-node.ts';
 import { membersService } from '../../lib/members/members.ts';
 import { portalApp } from '../../lib/portal/app.ts';
+import { authEmailHook, hookPath } from '../../lib/webhooks/auth-email-app.ts';
 import { startAuthIssuer } from '../auth-issuer/index.ts';
 import { openConfiguredDatabase, type OpenedDatabase } from '../db/open-database.ts';
 import { registerPractices } from '../db/register-practices.ts';
@@ -36,6 +38,13 @@ export interface LocalPortalOptions {
   log?: (message: string) => void;
   /** Add the demo people (see demo-members.ts) to the embedded database and local sign-in. */
   demoMembers?: boolean;
+  /**
+   * Send sign-in emails as production does: the local sign-in service calls the portal's Send
+   * Email hook (POST /api/hooks/auth-email, signed with a secret made for this run), whose email
+   * links to /sign-in/confirm/. Off: the sign-in service writes its own emails, linking to its own
+   * confirmation page. See docs/local-auth.md.
+   */
+  sendEmailHook?: boolean;
 }
 
 export interface LocalPortal {
@@ -55,6 +64,11 @@ export interface LocalPortal {
 export async function startLocalPortal(root: string, settings: Settings, authPort: number, o: LocalPortalOptions = {}): Promise<LocalPortal> {
   const opened = await openConfiguredDatabase(root, settings);
   let issuer: Awaited<ReturnType<typeof startAuthIssuer>> | undefined;
+  // The Send Email hook is called in-process, through the portal app's own fetch (the issuer
+  // starts before the portal can be reached over HTTP): the same signed request, no socket.
+  const hookSecret = `v1,whsec_${randomBytes(32).toString('base64')}`;
+  let portalFetch: ((request: Request) => Response | Promise<Response>) | undefined;
+  const callPortal = (request: Request) => (portalFetch ? portalFetch(request) : new Response('The portal is starting\n', { status: 503 }));
   try {
     // The content names the practices; the database must know them before anyone can be invited.
     const loaded = (await validateContent(settings.contentRoot)).filter((r) => r.practice);
@@ -67,6 +81,7 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
       allowedOrigins: [`http://*.localhost:${settings.port}`],
       anonKey: LOCAL_ANON_KEY,
       ...(o.authNow ? { now: o.authNow } : {}),
+      ...(o.sendEmailHook ? { sendEmailHook: { url: `${settings.portalUrl}${hookPath}`, secret: hookSecret, fetch: callPortal } } : {}),
     });
     // Demo people only ever go into the embedded database, never a configured server.
     if (o.demoMembers && opened.kind === 'pglite') {
@@ -94,12 +109,16 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
               memberOf: (identity, practice) => members.memberOf(identity.claims, practice),
               live: localLiveSites(revisionStore(settings.storeDir)),
               ...(o.onPublished ? { onPublished: o.onPublished } : {}),
+              // Workflow emails (review waiting, change live, urgent notice) go to the outbox too.
+              notify: { mailer: outboxMailer(settings.outboxDir), portalUrl: settings.portalUrl, recipients: (p, roles) => members.membersWithRole(p, roles) },
             }),
           }
         : {}),
       mailer: outboxMailer(settings.outboxDir),
       portalUrl: settings.portalUrl,
+      ...(o.sendEmailHook ? { webhooks: [authEmailHook({ secret: hookSecret, mailer: outboxMailer(settings.outboxDir), portalUrl: settings.portalUrl })] } : {}),
     });
+    portalFetch = (request) => app.fetch(request);
     const api = getRequestListener(app.fetch);
     const pages = portalStaticListener(portalDir);
     const running = issuer;

@@ -1,6 +1,8 @@
 // What every gateway action is handed: the verified caller's membership of the practice, the git
 // store, and the few helpers every action shares (path checks, commits as the person).
+import yaml from 'js-yaml';
 import type { Identity } from '../auth/identity.ts';
+import type { EmailMessage, Mailer } from '../email/mailer.ts';
 import type { GitStore } from '../git-store/types.ts';
 import type { Role } from '../members/members.ts';
 import { commitMessage, platformCommitter, type Change } from './commit-message.ts';
@@ -36,6 +38,17 @@ export interface GatewayDeps {
   live?: LiveSites;
   /** A preview address for a draft, when the platform builds them. */
   deployPreview?: (practice: string, branch: string) => Promise<{ url: string; status: string } | null>;
+  /** Emails about the workflow (a change waiting for review, a change live, an urgent notice). Off when absent. */
+  notify?: Notify;
+}
+
+/** How the gateway tells people about changes: sending never undoes or fails the change itself. */
+export interface Notify {
+  mailer: Mailer;
+  /** The portal's address, for links into the CMS and the portal. */
+  portalUrl: string;
+  /** The practice's active members with any of these roles. */
+  recipients(practice: string, roles: Role[]): Promise<{ email: string; name: string }[]>;
 }
 
 export interface RevisionSummary {
@@ -135,5 +148,53 @@ export async function announcePublished(ctx: Ctx, commit: string, paths: string[
     await ctx.deps.onPublished?.({ practice: ctx.practice, commit, paths });
   } catch (e) {
     console.error(`publish hook failed for ${ctx.practice}: ${(e as Error).name}`);
+  }
+}
+
+/** The practice's name and site address from its `practice.yml` on `main`, for emails. */
+export async function practiceFacts(ctx: Ctx): Promise<{ name: string; siteUrl?: string }> {
+  try {
+    const raw = await ctx.store.readFile(`content/practices/${ctx.practice}/practice.yml`, { ref: ctx.main });
+    const data = raw === undefined ? undefined : (yaml.load(raw, { schema: yaml.CORE_SCHEMA }) as Record<string, unknown> | undefined);
+    const name = typeof data?.name === 'string' && data.name.trim() ? data.name.trim() : ctx.practice;
+    const domain = typeof data?.domain === 'string' && /^[a-z0-9.-]+$/i.test(data.domain) ? data.domain : undefined;
+    return { name, ...(domain ? { siteUrl: `https://${domain}` } : {}) };
+  } catch {
+    return { name: ctx.practice };
+  }
+}
+
+/**
+ * Sends the emails `build` makes for these people, after the change is already in git: a failure
+ * to find the recipients or to send one email is logged (its error class only, never an address)
+ * and never reaches the caller, so it cannot fail or undo the change.
+ */
+export async function notifyPeople(
+  ctx: Ctx,
+  what: string,
+  who: (notify: Notify) => Promise<{ email: string; name: string }[]>,
+  build: (person: { email: string; name: string }, notify: Notify) => EmailMessage | Promise<EmailMessage>,
+): Promise<void> {
+  const notify = ctx.deps.notify;
+  if (!notify) return;
+  let people: { email: string; name: string }[];
+  try {
+    const seen = new Set<string>();
+    people = (await who(notify)).filter((p) => {
+      const key = p.email.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  } catch (e) {
+    console.error(`${what} email for ${ctx.practice}: finding the recipients failed: ${(e as Error).name}`);
+    return;
+  }
+  for (const person of people) {
+    try {
+      await notify.mailer.send(await build(person, notify));
+    } catch (e) {
+      console.error(`${what} email for ${ctx.practice} failed: ${(e as Error).name}`);
+    }
   }
 }

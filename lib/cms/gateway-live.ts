@@ -3,7 +3,8 @@
 // reviewer, and nothing is written if the practice would no longer validate.
 import { ukLocalDateTime, ukLocalToIso } from '../content/dates.ts';
 import { entryFacts } from './entry-facts.ts';
-import { allow, announcePublished, checkedPath, commitAs, mediaFolder, text, type Ctx } from './gateway-context.ts';
+import { urgentNoticePostedEmail } from '../email/messages/urgent-notice-posted.ts';
+import { allow, announcePublished, checkedPath, commitAs, mediaFolder, notifyPeople, personOf, practiceFacts, text, type Ctx } from './gateway-context.ts';
 import { badRequest, conflict } from './gateway-error.ts';
 import { mediaFile } from './gateway-reads.ts';
 import { blobId } from './blob-id.ts';
@@ -90,5 +91,14 @@ export async function postUrgentNotice(ctx: Ctx) {
     expectedHead: head,
   });
   await announcePublished(ctx, commit, [path]);
+  if (ctx.deps.notify) {
+    const practice = await practiceFacts(ctx);
+    await notifyPeople(
+      ctx,
+      'urgent-notice-posted',
+      (n) => n.recipients(ctx.practice, ['practice_manager']),
+      (person, n) => urgentNoticePostedEmail({ to: person.email, practiceName: practice.name, title, until: expires, postedBy: personOf(ctx.member).name, portalUrl: n.portalUrl }),
+    );
+  }
   return { message: `The notice is live until ${ukLocalDateTime(expires).replace('T', ' ')} (at most ${urgentNoticeMaxDays} days)`, path, commit };
 }

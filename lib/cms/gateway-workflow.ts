@@ -8,7 +8,9 @@ import type { Role } from '../members/members.ts';
 import { blobId, fromBase64 } from './blob-id.ts';
 import { contentKey, draftBranch, draftPrefix, readDraft, statusWords, workflowStatuses, type Draft, type WorkflowStatus } from './drafts.ts';
 import { entryFacts } from './entry-facts.ts';
-import { allow, announcePublished, checkedPath, commitAs, mediaFolder, object, text, type Ctx } from './gateway-context.ts';
+import { changeLiveEmail } from '../email/messages/change-live.ts';
+import { reviewWaitingEmail } from '../email/messages/review-waiting.ts';
+import { allow, announcePublished, checkedPath, commitAs, mediaFolder, notifyPeople, object, personOf, practiceFacts, text, type Ctx } from './gateway-context.ts';
 import { badRequest, conflict, GatewayError, notFound } from './gateway-error.ts';
 import { mediaFile } from './gateway-reads.ts';
 import { maxMediaBytes, mediaProblem } from './media.ts';
@@ -243,7 +245,8 @@ export async function updateUnpublishedEntryStatus(ctx: Ctx) {
     const facts = await publishFacts(ctx, collection, draft, mainHead);
     allow(ctx, 'publish', facts);
   } else allow(ctx, 'change-status');
-  const title = await entryTitle(ctx, await ctx.store.changedPaths(draft.base, draft.head), draft.head, slug);
+  const paths = await ctx.store.changedPaths(draft.base, draft.head);
+  const title = await entryTitle(ctx, paths, draft.head, slug);
   await commitAs(ctx, {
     branch,
     changes: [],
@@ -252,6 +255,8 @@ export async function updateUnpublishedEntryStatus(ctx: Ctx) {
     expectedHead: draft.head,
     extraTrailers: { 'Draft-action': 'status', Status: next },
   });
+  if (next === 'pending_review' && draft.status !== 'pending_review' && ctx.deps.notify && (await isClinical(ctx, collection, paths, [draft.head, mainHead])))
+    await tellReviewers(ctx, draft, title);
   return { message: `"${title}" is now ${statusWords[next as WorkflowStatus]}` };
 }
 
@@ -304,6 +309,53 @@ export async function publishUnpublishedEntry(ctx: Ctx) {
   }
   await ctx.store.deleteBranch(branch, { expectedHead: draft.head }).catch(() => undefined);
   await announcePublished(ctx, commit, facts.paths);
+  await tellAuthors(ctx, draft, collection, slug, title, reviewed);
   return { message: `Published "${title}"`, commit };
+}
+
+const isCaller = (ctx: Ctx, email: string) => email.toLowerCase() === ctx.member.email.toLowerCase();
+
+/** A clinical draft went to review: each clinical reviewer who wrote none of it (and did not send it) is told. */
+async function tellReviewers(ctx: Ctx, draft: Draft, title: string): Promise<void> {
+  if (!ctx.deps.notify) return;
+  const authors = new Set(draft.authors.map((a) => a.email.toLowerCase()));
+  const practice = await practiceFacts(ctx);
+  await notifyPeople(
+    ctx,
+    'review-waiting',
+    async (n) => (await n.recipients(ctx.practice, ['clinical_reviewer'])).filter((p) => !authors.has(p.email.toLowerCase()) && !isCaller(ctx, p.email)),
+    (person, n) =>
+      reviewWaitingEmail({
+        to: person.email,
+        practiceName: practice.name,
+        title,
+        savedBy: draft.authors.map((a) => a.name),
+        requestedBy: personOf(ctx.member).name,
+        portalUrl: n.portalUrl,
+      }),
+  );
+}
+
+/** A draft was published: its authors are told, except whoever pressed Publish. */
+async function tellAuthors(ctx: Ctx, draft: Draft, collection: string, slug: string, title: string, reviewed: boolean): Promise<void> {
+  if (!ctx.deps.notify) return;
+  const practice = await practiceFacts(ctx);
+  const pattern = collections.find((c) => c.name === collection && c.kind === 'folder');
+  const url = pattern && 'url' in pattern && typeof pattern.url === 'string' ? pattern.url.replace('{slug}', slug) : undefined;
+  const pageUrl = practice.siteUrl && url ? `${practice.siteUrl}${url}` : undefined;
+  await notifyPeople(
+    ctx,
+    'change-live',
+    async () => draft.authors.filter((a) => !isCaller(ctx, a.email)).map((a) => ({ email: a.email, name: a.name })),
+    (person) =>
+      changeLiveEmail({
+        to: person.email,
+        practiceName: practice.name,
+        title,
+        publishedBy: personOf(ctx.member).name,
+        reviewed,
+        ...(pageUrl ? { pageUrl } : {}),
+      }),
+  );
 }
 

@@ -2,12 +2,13 @@
 // embedded Postgres for memberships, and a real git repository on disk for the content. Every
 // refusal is checked to leave the repository exactly as it was.
 import * as fs from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../build/db/open-database.ts';
 import { contentRepo, type ContentRepo } from '../../test/support/content-repo.ts';
 import { repo } from '../../test/support/demo-site.ts';
 import { cmsClient, emailOf, seedPeople, signer, testIssuer, type Signer, type Who } from '../../test/support/cms-people.ts';
 import { createVerifier } from '../auth/verify-jwt.ts';
+import type { EmailMessage } from '../email/mailer.ts';
 import { createLocalGitStore } from '../git-store/local.ts';
 import { membersService } from '../members/members.ts';
 import { portalApp } from '../portal/app.ts';
@@ -18,6 +19,13 @@ let app: ReturnType<typeof portalApp>;
 let sign: Signer;
 let content: ContentRepo;
 const published: PublishedEvent[] = [];
+/** The workflow emails the gateway sent (a capturing mailer); `failing` makes sending throw. */
+const sent: EmailMessage[] = [];
+const failing = { mail: false, recipients: false };
+class MailDown extends Error {
+  override name = 'MailDown';
+}
+const sentTo = (subject: RegExp) => sent.filter((m) => subject.test(m.subject)).map((m) => m.to).sort();
 const now = new Date('2026-12-04T12:00:00Z');
 const hoursPath = 'content/practices/riverside/pages/appointments.md';
 const fluPath = 'content/practices/riverside/services/flu-clinic.md';
@@ -56,6 +64,20 @@ beforeAll(async () => {
       memberOf: (identity, practice) => members.memberOf(identity.claims, practice),
       now: () => now,
       onPublished: (e) => void published.push(e),
+      notify: {
+        mailer: {
+          send: async (m) => {
+            if (failing.mail) throw new MailDown(`could not send to ${m.to}`);
+            sent.push(m);
+            return { id: String(sent.length) };
+          },
+        },
+        portalUrl: 'http://portal.localhost:8787',
+        recipients: async (practice, roles) => {
+          if (failing.recipients) throw new MailDown(`no recipients for ${practice}`);
+          return members.membersWithRole(practice, roles);
+        },
+      },
     }),
   });
 });
@@ -65,6 +87,9 @@ afterAll(async () => {
 });
 beforeEach(() => {
   published.length = 0;
+  sent.length = 0;
+  failing.mail = false;
+  failing.recipients = false;
 });
 
 describe('reading through the gateway', () => {
@@ -275,6 +300,8 @@ describe('the editorial workflow', () => {
     const r = await cms('editor', 'updateUnpublishedEntryStatus', { collection: 'pages', slug: 'appointments', newStatus: 'pending_review' });
     expect(r.status).toBe(200);
     expect((await cms('editor', 'unpublishedEntry', { collection: 'pages', slug: 'appointments' })).json.status).toBe('pending_review');
+    // Not clinical: nobody is emailed to review it.
+    expect(sent).toEqual([]);
     expect((await cms('editor', 'updateUnpublishedEntryStatus', { collection: 'pages', slug: 'appointments', newStatus: 'live' })).status).toBe(400);
     const mainBefore = content.git('rev-parse', 'main');
     expect((await cms('auditor', 'deleteUnpublishedEntry', { collection: 'pages', slug: 'appointments' })).status).toBe(403);
@@ -287,6 +314,21 @@ describe('the editorial workflow', () => {
     const raw = fileAt('main', fluPath).replace(/\n---\n/, '\n---\nBook your flu vaccine from 1 September.\n\n');
     expect((await saveDraft('editor', 'services', 'flu-clinic', fluPath, raw, await versionOf(fluPath))).status).toBe(200);
     expect((await cms('editor', 'updateUnpublishedEntryStatus', { collection: 'services', slug: 'flu-clinic', newStatus: 'pending_review' })).status).toBe(200);
+    // Clinical: every clinical reviewer of the practice is told, not the author (an editor) nor anyone else.
+    expect(sentTo(/waiting for your review/)).toEqual([emailOf('reviewer'), emailOf('reviewer2')].sort());
+    expect(sent).toHaveLength(2);
+    const waiting = sent[0]!;
+    expect(waiting.subject).toBe('A change is waiting for your review: Flu clinic');
+    expect(waiting.text).toContain('Saved by: Ed Editor');
+    expect(waiting.text).toContain('Riverside Medical Practice');
+    expect(waiting.html).toContain('href="http://portal.localhost:8787/cms/#/workflow"');
+    // The email names the entry; the change itself is read in the CMS, signed in.
+    expect(waiting.text).not.toContain('Book your flu vaccine');
+    expect(waiting.html).not.toContain('Book your flu vaccine');
+    sent.length = 0;
+    // Asking again while it is already in review sends nothing more.
+    expect((await cms('editor', 'updateUnpublishedEntryStatus', { collection: 'services', slug: 'flu-clinic', newStatus: 'pending_review' })).status).toBe(200);
+    expect(sent).toEqual([]);
 
     const before = refs();
     const byEditor = await cms('editor', 'publishUnpublishedEntry', { collection: 'services', slug: 'flu-clinic' });
@@ -318,6 +360,12 @@ describe('the editorial workflow', () => {
     expect(trailers).toEqual(expect.arrayContaining(['Practice: riverside', 'Role: editor', 'Entry: services/flu-clinic', `Reviewed-by: Dr Ben Okafor <${emailOf('reviewer2')}>`]));
     expect(content.git('branch', '--list', branch)).toBe('');
     expect(published.at(-1)).toMatchObject({ practice: 'riverside', paths: [fluPath] });
+    // Both people who wrote it hear it is live; the reviewer who published it does not.
+    expect(sentTo(/is live/)).toEqual([emailOf('editor'), emailOf('reviewer')]);
+    const live = sent.find((m) => m.to === emailOf('editor'))!;
+    expect(live.subject).toBe('Your change is live: Flu clinic');
+    expect(live.text).toContain('Dr Ben Okafor reviewed and approved it.');
+    expect(live.text).toContain('https://riverside-medical.example/services/flu-clinic/');
   });
 
   it('treats removing the clinical flag as clinical, so it cannot skip review', async () => {
@@ -334,6 +382,8 @@ describe('the editorial workflow', () => {
     const r = await cms('editor', 'publishUnpublishedEntry', { collection: 'pages', slug: 'appointments' });
     expect(r.status).toBe(200);
     expect(content.git('log', '-1', '--format=%(trailers:key=Published-by,valueonly)', 'main')).toContain(emailOf('editor'));
+    // The only author published it: there is nobody else to tell.
+    expect(sent).toEqual([]);
   });
 
   it('refuses to publish a draft whose file changed on main since it began', async () => {
@@ -399,6 +449,12 @@ describe('urgent notices', () => {
     expect(fileAt('main', r.json.path)).toContain('expires: 2026-12-05T17:00');
     expect(content.git('log', '-1', '--format=%an|%s|%(trailers:key=Role,valueonly)', 'main')).toMatch(/^Una Urgent\|Post urgent notice "Closed this afternoon" until .*\|urgent_publisher/);
     expect(published.at(-1)?.paths).toEqual([r.json.path]);
+    // The practice's managers (only Riverside's) are told what was posted, until when and by whom.
+    expect(sentTo(/Urgent notice posted/)).toEqual([emailOf('manager')]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.subject).toBe('Urgent notice posted: Closed this afternoon');
+    expect(sent[0]!.text).toContain('Una Urgent posted an urgent notice');
+    expect(sent[0]!.text).toContain('until Saturday 5 December 2026 at 17:00');
   });
 
   it('are refused beyond 14 days, without an end, in the past, or from an editor', async () => {
@@ -410,5 +466,43 @@ describe('urgent notices', () => {
     expect((await cms('manager', 'postUrgentNotice', { title: 'x', body: 'y' })).status).toBe(400);
     expect((await cms('editor', 'postUrgentNotice', { ...notice('2026-12-05T17:00'), title: 'Another' })).status).toBe(403);
     expect(refs()).toBe(before);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('emails that cannot be sent', () => {
+  it('never fail the request or change what is written to git, and log no addresses', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      failing.mail = true;
+      const raw = fileAt('main', fluPath).replace(/\n---\n/, '\n---\nClinic moved to the Millbrook branch.\n\n');
+      expect((await saveDraft('editor', 'services', 'flu-clinic', fluPath, raw, await versionOf(fluPath))).status).toBe(200);
+      const toReview = await cms('editor', 'updateUnpublishedEntryStatus', { collection: 'services', slug: 'flu-clinic', newStatus: 'pending_review' });
+      expect(toReview.status).toBe(200);
+      expect((await cms('editor', 'unpublishedEntry', { collection: 'services', slug: 'flu-clinic' })).json.status).toBe('pending_review');
+      expect(content.git('log', '-1', '--format=%(trailers:key=Status,valueonly)', 'cms/riverside/services/flu-clinic')).toBe('pending_review');
+
+      expect((await cms('reviewer', 'updateUnpublishedEntryStatus', { collection: 'services', slug: 'flu-clinic', newStatus: 'pending_publish' })).status).toBe(200);
+      const publish = await cms('reviewer', 'publishUnpublishedEntry', { collection: 'services', slug: 'flu-clinic' });
+      expect(publish.status).toBe(200);
+      expect(fileAt('main', fluPath)).toBe(raw);
+      expect(content.git('rev-parse', 'main')).toBe(publish.json.commit);
+
+      // Finding who to tell can fail too.
+      failing.recipients = true;
+      const notice = await cms('manager', 'postUrgentNotice', { title: 'Phones down this morning', body: 'Our phone lines are down. Use the NHS App or call 111.', expires: '2026-12-04T18:00' });
+      expect(notice.status).toBe(200);
+      expect(content.git('rev-parse', 'main')).toBe(notice.json.commit);
+      expect(fileAt('main', notice.json.path)).toContain('Phones down this morning');
+
+      expect(sent).toEqual([]);
+      const logged = errors.mock.calls.map((c) => c.join(' '));
+      expect(logged.some((l) => /review-waiting email for riverside failed: MailDown/.test(l))).toBe(true);
+      expect(logged.some((l) => /change-live email for riverside failed: MailDown/.test(l))).toBe(true);
+      expect(logged.some((l) => /urgent-notice-posted email for riverside: finding the recipients failed: MailDown/.test(l))).toBe(true);
+      for (const l of logged) expect(l).not.toMatch(/@|could not send|no recipients/);
+    } finally {
+      errors.mockRestore();
+    }
   });
 });

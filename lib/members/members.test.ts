@@ -94,4 +94,28 @@ describe('members of a practice', () => {
     expect((await refusal(members.invite(manager, 'riverside', { email: 'not an email', role: 'editor' }))).message).toMatch(/is not an email address/);
     expect((await refusal(members.invite(manager, 'riverside', { email: 'a@example.nhs.uk', role: 'owner' as never }))).message).toMatch(/is not a role/);
   });
+
+  it('finds the active members with given roles for the platform\'s emails, and nobody else', async () => {
+    const who = (n: number) => `00000000-0000-4000-8000-${String(100 + n).padStart(12, '0')}`;
+    await opened.owner.exec(`
+      insert into public.practices (slug, ods_code, name, nation, contract_start, status) values
+        ('hillside', 'Z99903', 'Hillside Surgery', 'england', '2026-01-01', 'active');
+      insert into public.members (practice_id, user_id, email, name, role, expires_at, granted_at, revoked_at) values
+        ((select id from public.practices where slug = 'hillside'), '${who(1)}', 'GP@hillside.example.nhs.uk', 'Dr Gee', 'clinical_reviewer', null, now(), null),
+        ((select id from public.practices where slug = 'hillside'), '${who(2)}', 'nurse@hillside.example.nhs.uk', 'Nurse Lead', 'clinical_reviewer', now() + interval '30 days', now(), null),
+        ((select id from public.practices where slug = 'hillside'), '${who(3)}', 'left@hillside.example.nhs.uk', 'Left Already', 'clinical_reviewer', null, now() - interval '10 days', now()),
+        ((select id from public.practices where slug = 'hillside'), '${who(4)}', 'locum@hillside.example.nhs.uk', 'Ex Locum', 'clinical_reviewer', now() - interval '1 day', now() - interval '10 days', null),
+        ((select id from public.practices where slug = 'hillside'), '${who(5)}', 'manager@hillside.example.nhs.uk', 'Hill Manager', 'practice_manager', null, now(), null),
+        ((select id from public.practices where slug = 'hillside'), '${who(6)}', 'editor@hillside.example.nhs.uk', 'Hill Editor', 'editor', null, now(), null);
+    `);
+    expect(await members.membersWithRole('hillside', ['clinical_reviewer'])).toEqual([
+      { email: 'GP@hillside.example.nhs.uk', name: 'Dr Gee' },
+      { email: 'nurse@hillside.example.nhs.uk', name: 'Nurse Lead' },
+    ]);
+    expect((await members.membersWithRole('hillside', ['practice_manager', 'editor'])).map((m) => m.email)).toEqual(['editor@hillside.example.nhs.uk', 'manager@hillside.example.nhs.uk']);
+    // Another practice's people never appear, and no roles (or an unknown practice) means nobody.
+    expect((await members.membersWithRole('riverside', ['practice_manager'])).map((m) => m.email)).toEqual([manager.email]);
+    expect(await members.membersWithRole('hillside', [])).toEqual([]);
+    expect(await members.membersWithRole('nowhere', ['practice_manager'])).toEqual([]);
+  });
 });

@@ -66,6 +66,11 @@ export interface MembersService {
   practicesOf(caller: Claims): Promise<{ slug: string; name: string; role: Role | null }[]>;
   /** Accepts an invitation with the token from its email; the caller's email must be the one invited. */
   accept(caller: Claims, token: string): Promise<{ practice: string; role: Role }>;
+  /**
+   * The practice's active members (not revoked, not expired) with any of these roles, for the
+   * platform's own emails. Runs as the service role: nobody is asking, the platform is telling.
+   */
+  membersWithRole(practice: string, roles: readonly Role[]): Promise<{ email: string; name: string }[]>;
 }
 
 /** The same shape the database checks for every email it stores. */
@@ -174,6 +179,19 @@ export function membersService(db: Database, o: { now?: () => Date } = {}): Memb
         );
         return { practice: m!.slug, role: m!.role };
       }),
+
+    membersWithRole: async (practice, wanted) => {
+      const list = wanted.filter((r) => roles.includes(r));
+      if (list.length === 0) return [];
+      return db.asService(`find the ${list.join(', ')} members of ${practice} to email them about a change to its website`, (q) =>
+        q.query<{ email: string; name: string }>(
+          `select m.email, coalesce(m.name, '') as name from public.members m join public.practices p on p.id = m.practice_id
+            where p.slug = $1 and m.role::text = any($2::text[]) and m.revoked_at is null and (m.expires_at is null or m.expires_at > now())
+            order by lower(m.email)`,
+          [practice, list],
+        ),
+      );
+    },
 
     roleOf: async (caller, practice) => (await activeMember(caller, practice))?.role ?? null,
     memberOf: activeMember,

@@ -64,6 +64,8 @@ export const start: Command = {
       : await startLocalPortal(root, settings, Number(values['auth-port'] ?? 54321), {
           log,
           demoMembers: process.env.PD_DEMO_MEMBERS !== 'off',
+          // Sign-in emails go through the Send Email hook, as Supabase sends them in production.
+          sendEmailHook: true,
           // Publish on commit: a CMS commit on main rebuilds that practice and switches it live.
           onPublished: ({ practice, commit }) => {
             log(`Published ${practice} at ${commit.slice(0, 7)}; rebuilding`);
