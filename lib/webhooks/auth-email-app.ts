@@ -3,6 +3,7 @@
 // button press (see lib/email/sign-in-email.ts). Runtime-neutral Hono sub-app; the portal mounts it.
 // Tokens are secrets: they go into the email and nowhere else (no log line, no error message).
 import { Hono, type Context } from 'hono';
+import { withApiHeaders } from './api-headers.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { isEmailAddress, type Mailer } from '../email/mailer.ts';
 import { confirmLink, signInEmail } from '../email/sign-in-email.ts';
@@ -34,6 +35,7 @@ const hookError = (c: Context, status: Status, message: string) =>
 
 export function authEmailHook(deps: AuthEmailHookDeps): Hono {
   const app = new Hono();
+  app.use('*', withApiHeaders);
   const now = deps.now ?? (() => new Date());
   const portalOrigin = new URL(deps.portalUrl).origin;
   // Imported once; a malformed secret fails the first request loudly rather than every one quietly.

@@ -5,7 +5,7 @@
 // Bodies are never logged: they carry whole rows, names and email addresses included.
 import { Hono, type Context } from 'hono';
 import type { Database, Queryable } from '../db/database.ts';
-import { securityHeaders } from '../security/headers.ts';
+import { withApiHeaders } from './api-headers.ts';
 import { startRetentionClock } from './retention.ts';
 import { importWebhookSecret, verifyWebhook, WebhookVerificationError } from './standard-webhooks.ts';
 
@@ -34,12 +34,6 @@ export interface RowChange {
 }
 
 export type DbEventOutcome = 'applied' | 'duplicate' | 'unknown-practice' | 'unknown-member' | 'ignored';
-
-const apiHeaders = {
-  ...securityHeaders({ csp: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'", hstsPreload: true }),
-  'X-Frame-Options': 'DENY',
-  'Cache-Control': 'no-store',
-};
 
 type Status = 400 | 401 | 404 | 413 | 500;
 const problem = (status: Status, error: string, message: string) =>
@@ -150,10 +144,7 @@ export function dbWebhooks(deps: DbWebhookDeps): Hono {
   key.catch(() => {});
   const app = new Hono();
 
-  app.use('*', async (c, next) => {
-    await next();
-    for (const [k, v] of Object.entries(apiHeaders)) c.res.headers.set(k, v);
-  });
+  app.use('*', withApiHeaders);
 
   app.onError((e) => {
     console.error(`database webhook error: ${e.name}`);

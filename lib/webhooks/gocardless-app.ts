@@ -4,7 +4,7 @@
 // Request bodies are never logged: they name customers and their bank mandates.
 import { Hono, type Context } from 'hono';
 import type { Database } from '../db/database.ts';
-import { securityHeaders } from '../security/headers.ts';
+import { withApiHeaders } from './api-headers.ts';
 import { applyEvent, readEvents } from './billing-events.ts';
 import { gocardlessSignatureVerifier } from './gocardless-signature.ts';
 
@@ -19,12 +19,6 @@ export interface GoCardlessWebhookDeps {
 
 export const defaultMaxBodyBytes = 256 * 1024;
 
-// JSON only, never a page: nothing may be loaded, framed, sniffed or cached.
-const apiHeaders = {
-  ...securityHeaders({ csp: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'", hstsPreload: true }),
-  'X-Frame-Options': 'DENY',
-  'Cache-Control': 'no-store',
-};
 
 // 498 is GoCardless's "invalid token": they stop treating the endpoint as merely failing.
 type Status = 400 | 404 | 413 | 498 | 500;
@@ -62,10 +56,7 @@ export function gocardlessWebhooks(deps: GoCardlessWebhookDeps): Hono {
   const max = deps.maxBodyBytes ?? defaultMaxBodyBytes;
   const app = new Hono();
 
-  app.use('*', async (c, next) => {
-    await next();
-    for (const [k, v] of Object.entries(apiHeaders)) c.res.headers.set(k, v);
-  });
+  app.use('*', withApiHeaders);
 
   app.onError((e) => {
     // The cause goes to the log by name only; GoCardless retries a 5xx, and every event it
