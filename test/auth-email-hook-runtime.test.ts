@@ -15,6 +15,7 @@ import { apiHeaders } from '../lib/webhooks/api-headers.ts';
 import { compatibilityDate } from '../build/cli/commands/pages-dev.ts';
 import { onRequestPost } from '../portal-functions/api/hooks/auth-email.ts';
 import { repo } from './support/demo-site.ts';
+import { stopWrangler } from './support/stop-wrangler.ts';
 
 const base64Secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
 const signer = new Webhook(`whsec_${base64Secret}`);
@@ -98,30 +99,8 @@ beforeAll(async () => {
   throw new Error(`wrangler pages dev did not start:\n${output.slice(-3000)}`);
 }, 60_000);
 
-/** Stops the wrangler this file started (its own process group): SIGTERM, then SIGKILL if it lingers. */
-async function stopWrangler() {
-  const pid = wrangler?.pid;
-  if (!pid) return;
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, s);
-    } catch {
-      // Already gone.
-    }
-  };
-  const exited = new Promise<boolean>((resolve) => {
-    if (wrangler.exitCode !== null || wrangler.signalCode !== null) resolve(true);
-    else wrangler.once('exit', () => resolve(true));
-  });
-  signal('SIGTERM');
-  const stopped = await Promise.race([exited, new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
-  // workerd runs in the same group and may outlive a wrangler that exited; a lingering one is killed.
-  signal(stopped ? 'SIGTERM' : 'SIGKILL');
-  if (!stopped) await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
-}
-
 afterAll(async () => {
-  await stopWrangler();
+  await stopWrangler(wrangler);
   resend?.closeAllConnections();
   await new Promise((r) => resend?.close(r));
   if (tmp) await rm(tmp, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compatibilityDate } from '../build/cli/commands/pages-dev.ts';
 import { repo, startDemo, type DemoSite } from './support/demo-site.ts';
+import { stopWrangler } from './support/stop-wrangler.ts';
 
 let demo: DemoSite;
 let wrangler: ChildProcess;
@@ -52,7 +53,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (wrangler?.pid && wrangler.exitCode === null) process.kill(-wrangler.pid, 'SIGTERM');
+  await stopWrangler(wrangler);
   await demo?.close();
 });
 

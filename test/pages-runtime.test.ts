@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, repo, startDemo, type DemoSite } from './support/demo-site.ts';
+import { stopWrangler } from './support/stop-wrangler.ts';
 
 let demo: DemoSite;
 let wrangler: ChildProcess;
@@ -34,7 +35,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  if (wrangler?.pid) process.kill(-wrangler.pid, 'SIGTERM');
+  await stopWrangler(wrangler);
   await demo?.close();
 });
 
