@@ -3,9 +3,10 @@
 // `DB_WEBHOOK_SECRET`; the signature is checked on the raw bytes before anything parses them, and
 // each delivery (its `webhook-id`) is processed exactly once. Runtime-neutral Hono sub-app.
 // Bodies are never logged: they carry whole rows, names and email addresses included.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { Database, Queryable } from '../db/database.ts';
 import { withApiHeaders } from './api-headers.ts';
+import { readRawBody } from './raw-body.ts';
 import { startRetentionClock } from './retention.ts';
 import { importWebhookSecret, verifyWebhook, WebhookVerificationError } from './standard-webhooks.ts';
 
@@ -43,31 +44,6 @@ const webhookIdPattern = /^[A-Za-z0-9_.:-]{1,200}$/;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const changeTypes = new Set<string>(['INSERT', 'UPDATE', 'DELETE']);
 const isRow = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The body's bytes, or null once it passes `max` (reading stops there). */
-async function readRaw(c: Context, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  if (declared > max) return null;
-  const stream = c.req.raw.body;
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) (body.set(chunk, at), (at += chunk.byteLength));
-  return body;
-}
 
 /** The change a delivery describes, or null if its shape is not a Supabase database webhook's. */
 export function readChange(body: unknown): RowChange | null {
@@ -152,7 +128,7 @@ export function dbWebhooks(deps: DbWebhookDeps): Hono {
   });
 
   app.post(dbWebhookPath, async (c) => {
-    const raw = await readRaw(c, max);
+    const raw = await readRawBody(c, max);
     if (!raw) return problem(413, 'too-large', `the request body is larger than ${max} bytes`);
     const id = c.req.header('webhook-id');
     try {

@@ -2,9 +2,10 @@
 // payments. The raw body's signature is checked before anything reads it as JSON; each event
 // then updates the practice's billing exactly once (billing-events.ts). Runtime-neutral Hono.
 // Request bodies are never logged: they name customers and their bank mandates.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { Database } from '../db/database.ts';
 import { withApiHeaders } from './api-headers.ts';
+import { readRawBody } from './raw-body.ts';
 import { applyEvent, readEvents } from './billing-events.ts';
 import { gocardlessSignatureVerifier } from './gocardless-signature.ts';
 
@@ -19,36 +20,10 @@ export interface GoCardlessWebhookDeps {
 
 export const defaultMaxBodyBytes = 256 * 1024;
 
-
 // 498 is GoCardless's "invalid token": they stop treating the endpoint as merely failing.
 type Status = 400 | 404 | 413 | 498 | 500;
 const problem = (status: Status, error: string, message: string) =>
   new Response(JSON.stringify({ error, message }), { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
-
-/** The body's bytes, or null once it passes `max` (reading stops there). */
-async function readRaw(c: Context, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  if (declared > max) return null;
-  const stream = c.req.raw.body;
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) (body.set(chunk, at), (at += chunk.byteLength));
-  return body;
-}
 
 export function gocardlessWebhooks(deps: GoCardlessWebhookDeps): Hono {
   const verifier = gocardlessSignatureVerifier(deps.secret);
@@ -66,7 +41,7 @@ export function gocardlessWebhooks(deps: GoCardlessWebhookDeps): Hono {
   });
 
   app.post('/api/webhooks/gocardless', async (c) => {
-    const raw = await readRaw(c, max);
+    const raw = await readRawBody(c, max);
     if (!raw) return problem(413, 'too-large', `the request body is larger than ${max} bytes`);
     // One message for every signature failure, so a caller cannot tell which check refused it.
     if (!(await verifier.verify(raw, c.req.header('webhook-signature')))) return problem(498, 'invalid-signature', 'the webhook signature is not valid');
