@@ -152,7 +152,7 @@ describe('the confirm page', () => {
     await button.click();
     await p.waitForURL(`${origin}/notices/`);
     const stored = JSON.parse((await storedSession(p)) ?? 'null') as { access_token?: string; user?: { email?: string } } | null;
-    expect(stored?.access_token).toBeTruthy();
+    expect(stored?.access_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(stored?.user?.email).toBe(person);
     await p.context().close();
   });

@@ -98,7 +98,8 @@ describe('POST /api/chat', () => {
       expect(r.status).toBe(status);
       expectHeaders(r);
       const json = (await r.json()) as { error: string; message: string };
-      expect(json.message).toBeTruthy();
+      // Each refusal says how to put it right.
+      expect(json.message).toMatch(({ 400: /between 1 and 1000 characters/, 413: /larger than 4 KB/, 415: /"Content-Type: application\/json"/ } as Record<number, RegExp>)[status]!);
       expect(counts).toEqual({ rejected: 1 });
     });
 

@@ -179,7 +179,7 @@ describe('paths from the browser', () => {
     for (const p of bad) {
       const r = await cms('manager', actionOf(name), params(p));
       expect(r.status, `${name} ${JSON.stringify(p)}`).toBe(400);
-      expect(r.json.error).toBeTruthy();
+      expect(r.json.error).toMatch(/^The (path|folder|media folder|media path|new path) /);
     }
     expect(refs()).toBe(before);
   });
@@ -403,7 +403,7 @@ describe('the editorial workflow', () => {
     expect(r.json.error).toMatch(/changed on the live site after this draft was started/);
     expect(refs()).toBe(before);
     expect(fileAt('main', hoursPath)).toContain('08:00');
-    expect(content.git('rev-parse', branch)).toBeTruthy();
+    expect(content.git('rev-parse', branch)).toMatch(/^[0-9a-f]{40}$/);
     await cms('editor', 'deleteUnpublishedEntry', { collection: 'pages', slug: 'appointments' });
   });
 
