@@ -2,20 +2,16 @@
 // runtime: `wrangler pages dev` (workerd, offline) bundling the portal's Functions folder as a deploy
 // does, with the real Resend mailer pointed at a fake Resend on 127.0.0.1, and requests signed by
 // the official `standardwebhooks` package.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiHeaders } from '../lib/webhooks/api-headers.ts';
-import { compatibilityDate } from '../build/cli/commands/pages-dev.ts';
 import { onRequestPost } from '../portal-functions/api/hooks/auth-email.ts';
 import { repo } from './support/demo-site.ts';
-import { stopWrangler } from './support/stop-wrangler.ts';
+import { startPagesDev, type PagesDev } from './support/pages-dev.ts';
 
 const base64Secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
 const signer = new Webhook(`whsec_${base64Secret}`);
@@ -31,17 +27,9 @@ interface ResendCall {
 let tmp: string;
 let resend: Server;
 let resendCalls: ResendCall[] = [];
-let wrangler: ChildProcess;
+let pages: PagesDev;
 let origin: string;
-let output = '';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+const output = () => pages.output();
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'pd-auth-email-runtime-'));
@@ -64,43 +52,24 @@ beforeAll(async () => {
   const site = path.join(tmp, 'site');
   await mkdir(site);
   await writeFile(path.join(site, 'index.html'), '<!doctype html><title>Portal</title>\n');
-  // Wrangler takes the functions/ folder from its working directory; a scratch one keeps its state
-  // (.wrangler/) out of the repository.
-  const work = path.join(tmp, 'work');
-  await mkdir(work);
-  await symlink(path.join(repo, 'portal-functions'), path.join(work, 'functions'), 'dir');
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin/wrangler.js');
-  const bindings = {
-    SEND_EMAIL_HOOK_SECRET: `v1,whsec_${base64Secret}`,
-    RESEND_API_KEY: 're_test_fake',
-    EMAIL_FROM: 'Practice Digital <no-reply@portal.example>',
-    RESEND_API_URL: `http://127.0.0.1:${resendPort}`,
-    PORTAL_URL: portalUrl,
-  };
-  wrangler = spawn(
-    process.execPath,
-    [bin, 'pages', 'dev', site, '--ip', '127.0.0.1', '--port', String(port), '--compatibility-date', compatibilityDate, ...Object.entries(bindings).flatMap(([k, v]) => ['--binding', `${k}=${v}`])],
-    {
-      cwd: work,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: path.join(tmp, 'wrangler-logs'), CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
+  pages = await startPagesDev({
+    tmp,
+    site,
+    functions: path.join(repo, 'portal-functions'),
+    compatibilityFlags: ['nodejs_compat'],
+    bindings: {
+      SEND_EMAIL_HOOK_SECRET: `v1,whsec_${base64Secret}`,
+      RESEND_API_KEY: 're_test_fake',
+      EMAIL_FROM: 'Practice Digital <no-reply@portal.example>',
+      RESEND_API_URL: `http://127.0.0.1:${resendPort}`,
+      PORTAL_URL: portalUrl,
     },
-  );
-  wrangler.stdout!.on('data', (c: Buffer) => (output += c));
-  wrangler.stderr!.on('data', (c: Buffer) => (output += c));
-  for (let i = 0; i < 120; i++) {
-    if (wrangler.exitCode !== null) break;
-    if (await fetch(`${origin}/`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`wrangler pages dev did not start:\n${output.slice(-3000)}`);
+  });
+  origin = pages.origin;
 }, 60_000);
 
 afterAll(async () => {
-  await stopWrangler(wrangler);
+  await pages?.stop();
   resend?.closeAllConnections();
   await new Promise((r) => resend?.close(r));
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -144,7 +113,7 @@ describe('POST /api/hooks/auth-email on the Pages runtime', () => {
   it('sends one email through Resend for a signed request, and answers 200 {}', async () => {
     const body = JSON.stringify(payload());
     const r = await post(body, signedHeaders(body));
-    expect(r.status, output.slice(-2000)).toBe(200);
+    expect(r.status, output().slice(-2000)).toBe(200);
     expectHookHeaders(r);
     expect(await r.json()).toEqual({});
     expect(resendCalls).toHaveLength(1);
@@ -175,8 +144,8 @@ describe('POST /api/hooks/auth-email on the Pages runtime', () => {
   });
 
   it('never puts the code or the token hash in the runtime log', () => {
-    expect(output).not.toContain(token);
-    expect(output).not.toContain(tokenHash);
+    expect(output()).not.toContain(token);
+    expect(output()).not.toContain(tokenHash);
   });
 });
 

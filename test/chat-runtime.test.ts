@@ -1,59 +1,27 @@
 // The chatbot's Pages Function (functions/api/chat.ts) on Cloudflare's own runtime: `wrangler pages
 // dev` (workerd, offline) serving a built revision with this repository's functions/ folder, which
 // wrangler bundles with esbuild exactly as a deploy does.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, realpath, symlink } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { cp, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compatibilityDate } from '../build/cli/commands/pages-dev.ts';
 import { repo, startDemo, type DemoSite } from './support/demo-site.ts';
-import { stopWrangler } from './support/stop-wrangler.ts';
+import { startPagesDev, type PagesDev } from './support/pages-dev.ts';
 
 let demo: DemoSite;
-let wrangler: ChildProcess;
+let pages: PagesDev;
 let origin: string;
-let output = '';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+const output = () => pages.output();
 
 beforeAll(async () => {
   demo = await startDemo({ practices: ['riverside'] });
   const site = path.join(demo.tmp, 'site');
   await cp(await realpath((await demo.store.liveFolder('riverside'))!), site, { recursive: true });
-  // Wrangler takes the functions/ folder from its working directory; a scratch one keeps its state
-  // (.wrangler/) out of the repository.
-  const work = path.join(demo.tmp, 'work');
-  await mkdir(work);
-  await symlink(path.join(repo, 'functions'), path.join(work, 'functions'), 'dir');
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin/wrangler.js');
-  wrangler = spawn(process.execPath, [bin, 'pages', 'dev', site, '--ip', '127.0.0.1', '--port', String(port), '--compatibility-date', compatibilityDate], {
-    cwd: work,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: path.join(demo.tmp, 'wrangler-logs'), CI: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  wrangler.stdout!.on('data', (c: Buffer) => (output += c));
-  wrangler.stderr!.on('data', (c: Buffer) => (output += c));
-  for (let i = 0; i < 120; i++) {
-    if (wrangler.exitCode !== null) break;
-    if (await fetch(`${origin}/`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`wrangler pages dev did not start:\n${output.slice(-3000)}`);
+  pages = await startPagesDev({ tmp: demo.tmp, site, functions: path.join(repo, 'functions') });
+  origin = pages.origin;
 }, 120_000);
 
 afterAll(async () => {
-  await stopWrangler(wrangler);
+  await pages?.stop();
   await demo?.close();
 });
 
@@ -86,7 +54,7 @@ function expectSecurityHeaders(r: Response) {
 describe('POST /api/chat on the Pages runtime', () => {
   it('answers a red-flag message with the 999 reply', async () => {
     const r = await ask(JSON.stringify({ message: "I've got crushing chest pain" }));
-    expect(r.status, output.slice(-2000)).toBe(200);
+    expect(r.status, output().slice(-2000)).toBe(200);
     expectSecurityHeaders(r);
     const reply = (await r.json()) as Reply;
     expect(reply.kind).toBe('red-flag');

@@ -16,6 +16,8 @@ export interface OpenedDatabase {
   /** Runs SQL as the owner (no RLS): for setting up tests and local data only. */
   owner: ScriptRunner;
   kind: 'pglite' | 'postgres';
+  /** The embedded instance itself, when it is PGlite: tests serve it over a socket to other runtimes. */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function openDatabase(o: OpenOptions): Promise<OpenedDatabase> {
   };
   await owner.exec(shim);
   await migrate(owner, migrations);
-  return { db: database(pgliteDriver(pg), o), owner, kind: 'pglite', close: () => pg.close() };
+  return { db: database(pgliteDriver(pg), o), owner, kind: 'pglite', pglite: pg, close: () => pg.close() };
 }
 
 /** The database the settings name: DATABASE_URL when set, else the embedded one in its folder. */
