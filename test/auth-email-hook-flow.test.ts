@@ -2,6 +2,7 @@
 // Email hook (signed with Standard Webhooks), the hook writes the email to the outbox, and its link
 // opens /sign-in/confirm/, which signs in only when its button is pressed. The real pieces run
 // in-process (database, sign-in service, portal API, local server); the browser is headless Chromium.
+import { createHmac } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -63,6 +64,8 @@ async function newPage(): Promise<Page> {
   return p;
 }
 
+const gocardlessSecret = 'whsec-local-fake-0123456789';
+
 const storedSession = (p: Page) => p.evaluate((key) => sessionStorage.getItem(key), sessionKey);
 
 beforeAll(async () => {
@@ -81,6 +84,7 @@ beforeAll(async () => {
     PD_DIST_DIR: path.join(tmp, 'dist'),
     PD_DATABASE_DIR: path.join(tmp, 'db'),
     PD_OUTBOX_DIR: outbox,
+    GOCARDLESS_WEBHOOK_SECRET: gocardlessSecret,
   });
   portal = await startLocalPortal(repo, settings, 0, { portalDir: path.join(tmp, 'portal'), sendEmailHook: true, log: () => {} });
   origin = server.origin('portal');
@@ -232,5 +236,28 @@ describe('the local sign-in service with a Send Email hook', () => {
 
   it('refuses to start with a malformed hook secret', async () => {
     await expect(startAuthIssuer({ host: '127.0.0.1', port: 0, log: () => {}, sendEmailHook: { url: 'http://127.0.0.1:9/hook', secret: 'v1,whsec_***' } })).rejects.toThrow(/secret/);
+  });
+});
+
+describe('GoCardless webhooks on the local portal, when a secret is set', () => {
+  const post = (body: string, signature: string) =>
+    new Promise<number | undefined>((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: server.port, path: '/api/webhooks/gocardless', method: 'POST', headers: { host: new URL(origin).host, 'content-type': 'application/json', 'webhook-signature': signature } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  it('records a signed event and refuses an unsigned one', async () => {
+    const body = JSON.stringify({ events: [{ id: 'EV000LOCAL1', resource_type: 'mandates', action: 'created', links: { mandate: 'MD000LOCAL1', customer: 'CU000NOBODY' } }] });
+    expect(await post(body, 'not-a-signature')).toBe(498);
+    expect(await post(body, createHmac('sha256', gocardlessSecret).update(body).digest('hex'))).toBe(204);
+    const rows = await portal!.database.owner.query<{ event_type: string }>("select event_type from public.processed_webhook_events where event_id = 'EV000LOCAL1'");
+    expect(rows).toEqual([{ event_type: 'mandates.created' }]);
   });
 });

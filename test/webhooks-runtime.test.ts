@@ -11,6 +11,8 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../build/db/open-database.ts';
 import { apiHeaders } from '../lib/webhooks/api-headers.ts';
+import { onRequestPost as dbFunction } from '../portal-functions/api/webhooks/db.ts';
+import { onRequestPost as gocardlessFunction } from '../portal-functions/api/webhooks/gocardless.ts';
 import { repo } from './support/demo-site.ts';
 import { freePort, startPagesDev, type PagesDev } from './support/pages-dev.ts';
 
@@ -168,5 +170,22 @@ describe('POST /api/webhooks/db on the Pages runtime', () => {
     const r = await fetch(`${pages.origin}/api/webhooks/db`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
     expect(r.status).toBe(401);
     expectApiHeaders(r);
+  });
+});
+
+describe('the webhook Functions without their settings', () => {
+  it.each([
+    ['gocardless', gocardlessFunction, { DATABASE_URL: 'postgres://postgres:hunter2-not-real@db.internal.example:5432/postgres' }],
+    ['gocardless', gocardlessFunction, { GOCARDLESS_WEBHOOK_SECRET: gocardlessSecret }],
+    ['db', dbFunction, { HYPERDRIVE: { connectionString: 'postgres://postgres:hunter2-not-real@db.internal.example:5432/postgres' } }],
+  ] as const)('%s answers a generic 500 naming no setting and no value', async (name, fn, env) => {
+    const waited: Promise<unknown>[] = [];
+    const r = await fn({ request: new Request(`https://portal.example/api/webhooks/${name}`, { method: 'POST', body: '{}' }), env, waitUntil: (p) => void waited.push(p) });
+    expect(r.status).toBe(500);
+    expectApiHeaders(r);
+    const text = await r.text();
+    expect(JSON.parse(text)).toEqual({ error: 'not-configured', message: 'this webhook is not configured' });
+    expect(text).not.toMatch(/hunter2|internal\.example|SECRET|DATABASE_URL|HYPERDRIVE/);
+    expect(waited).toHaveLength(0);
   });
 });

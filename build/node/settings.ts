@@ -25,6 +25,8 @@ export interface Settings {
   /** The portal's public address, for links in emails. */
   portalUrl: string;
   security: { contact: string; policy: string };
+  /** With these set, `npm start` also accepts signed GoCardless and database webhooks (for trying them locally). */
+  webhookSecrets: { gocardless?: string; db?: string };
 }
 
 export class SettingsError extends Error {}
@@ -62,5 +64,9 @@ export function loadSettings(root: string, env: NodeJS.ProcessEnv = process.env)
     host,
     port,
     security: { contact, policy },
+    webhookSecrets: {
+      ...(env.GOCARDLESS_WEBHOOK_SECRET ? { gocardless: env.GOCARDLESS_WEBHOOK_SECRET } : {}),
+      ...(env.DB_WEBHOOK_SECRET ? { db: env.DB_WEBHOOK_SECRET } : {}),
+    },
   };
 }

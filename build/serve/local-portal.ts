@@ -13,6 +13,8 @@ import { outboxMailer } from '../../lib/email/outbox-node.ts';
 import { membersService } from '../../lib/members/members.ts';
 import { portalApp } from '../../lib/portal/app.ts';
 import { authEmailHook, hookPath } from '../../lib/webhooks/auth-email-app.ts';
+import { dbWebhooks } from '../../lib/webhooks/db-app.ts';
+import { gocardlessWebhooks } from '../../lib/webhooks/gocardless-app.ts';
 import { startAuthIssuer } from '../auth-issuer/index.ts';
 import { openConfiguredDatabase, type OpenedDatabase } from '../db/open-database.ts';
 import { registerPractices } from '../db/register-practices.ts';
@@ -116,7 +118,11 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
         : {}),
       mailer: outboxMailer(settings.outboxDir),
       portalUrl: settings.portalUrl,
-      ...(o.sendEmailHook ? { webhooks: [authEmailHook({ secret: hookSecret, mailer: outboxMailer(settings.outboxDir), portalUrl: settings.portalUrl })] } : {}),
+      webhooks: [
+        ...(o.sendEmailHook ? [authEmailHook({ secret: hookSecret, mailer: outboxMailer(settings.outboxDir), portalUrl: settings.portalUrl })] : []),
+        ...(settings.webhookSecrets.gocardless ? [gocardlessWebhooks({ db: opened.db, secret: settings.webhookSecrets.gocardless })] : []),
+        ...(settings.webhookSecrets.db ? [dbWebhooks({ db: opened.db, secret: settings.webhookSecrets.db })] : []),
+      ],
     });
     portalFetch = (request) => app.fetch(request);
     const api = getRequestListener(app.fetch);

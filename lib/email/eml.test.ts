@@ -75,4 +75,17 @@ describe('the outbox', () => {
     expect(await readFile(newest!.file, 'utf8')).toContain(`Message-ID: <${id}@outbox.localhost>`);
     expect(await newestMessageTo(path.join(dir, 'missing'), 'one@nhs.net')).toBeUndefined();
   });
+
+  it('keeps one message per idempotency key, as Resend does, and still writes unkeyed repeats', async () => {
+    const out = path.join(dir, 'keyed');
+    const mailer = outboxMailer(out);
+    const message = { to: 'one@nhs.net', subject: 'Your code', text: 'a', html: '<p>a</p>' };
+    const first = await mailer.send({ ...message, idempotencyKey: 'auth-email/msg_1' });
+    expect(await mailer.send({ ...message, idempotencyKey: 'auth-email/msg_1' })).toEqual(first);
+    await mailer.send({ ...message, idempotencyKey: 'auth-email/msg_2' });
+    await mailer.send(message);
+    await mailer.send(message);
+    expect(await readdir(out)).toHaveLength(4);
+    expect(await readFile(path.join(out, (await readdir(out)).find((n) => n.includes(first.id))!), 'utf8')).not.toContain('auth-email/msg_1');
+  });
 });

@@ -1,7 +1,7 @@
 // The embedded email default: an outbox folder with one `.eml` file per message, named
 // `<UTC timestamp>-<sequence>-<id>.eml` so that sorting the names sorts the messages. Any mail
 // client opens the files. Node-only (file system): core code imports `mailer.ts`, never this.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatEml, parseEml, type ParsedEml } from './eml.ts';
@@ -22,7 +22,13 @@ export function outboxMailer(dir: string, o: OutboxOptions = {}): Mailer {
   return {
     async send(message: EmailMessage) {
       const date = new Date(now());
-      const id = randomBytes(8).toString('hex');
+      // A keyed message's id comes from its key, so a second send with the same key finds the
+      // first one's file and writes nothing, as Resend answers a repeated key with the first id.
+      const id = message.idempotencyKey ? createHash('sha256').update(message.idempotencyKey).digest('hex').slice(0, 16) : randomBytes(8).toString('hex');
+      if (message.idempotencyKey) {
+        const existing = (await readdir(dir).catch(() => [] as string[])).find((n) => n.endsWith(`-${id}.eml`));
+        if (existing) return { id };
+      }
       const eml = formatEml(message, { from: o.from ?? DEFAULT_FROM, id, date });
       sequence = (sequence + 1) % 1_000_000;
       const stamp = date.toISOString().replace(/[-:]/g, '');

@@ -50,6 +50,22 @@ describe('resendMailer', () => {
     expect(JSON.parse(req!.body)).toEqual({ from, to: ['jo@example.org'], subject: message.subject, html: message.html, text: message.text });
   });
 
+  it('sends the idempotency key as Resend\'s Idempotency-Key header, and only when there is one', async () => {
+    const mailer = resendMailer({ apiKey, from, baseUrl });
+    await mailer.send({ ...message, idempotencyKey: 'auth-email/msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' });
+    await mailer.send(message);
+    expect(received.map((r) => r.headers['idempotency-key'])).toEqual(['auth-email/msg_2KWPBgLlAfxdpx2AI54pPJ85f4W', undefined]);
+    // The key is a header, never part of the message Resend stores.
+    expect(JSON.parse(received[0]!.body)).not.toHaveProperty('idempotencyKey');
+  });
+
+  it('refuses a key that could not travel in a header, before calling Resend', async () => {
+    const mailer = resendMailer({ apiKey, from, baseUrl });
+    await expect(mailer.send({ ...message, idempotencyKey: 'two\r\nlines' })).rejects.toThrow('The idempotency key must be 1 to 256 letters');
+    await expect(mailer.send({ ...message, idempotencyKey: 'x'.repeat(257) })).rejects.toBeInstanceOf(EmailAddressError);
+    expect(received).toHaveLength(0);
+  });
+
   for (const [status, body, expected] of [
     [422, { statusCode: 422, name: 'validation_error', message: 'Invalid `to` field: jo@example.org 482913' }, 'Resend refused the email: HTTP 422 (validation_error)'],
     [401, { statusCode: 401, name: 'missing_api_key', message: `key ${apiKey} is not valid` }, 'Resend refused the email: HTTP 401 (missing_api_key)'],

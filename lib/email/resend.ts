@@ -1,7 +1,7 @@
 // The production Mailer: Resend's HTTP API (POST /emails). Runtime-neutral: fetch only, so it
 // runs in Pages Functions as well as Node. Errors name the HTTP status and Resend's error name,
 // never the API key or anything from the message (which may hold a sign-in code).
-import { EmailAddressError, isEmailAddress, type EmailMessage, type Mailer } from './mailer.ts';
+import { EmailAddressError, isEmailAddress, isIdempotencyKey, type EmailMessage, type Mailer } from './mailer.ts';
 
 export interface ResendOptions {
   /** `RESEND_API_KEY`. */
@@ -32,11 +32,15 @@ export function resendMailer(o: ResendOptions): Mailer {
     async send(message: EmailMessage) {
       if (!isEmailAddress(message.to)) throw new EmailAddressError('The recipient is not an email address');
       if (/[\r\n]/.test(message.subject)) throw new EmailAddressError('The subject of an email may not contain a line break');
+      if (message.idempotencyKey !== undefined && !isIdempotencyKey(message.idempotencyKey))
+        throw new EmailAddressError('The idempotency key must be 1 to 256 letters, digits or - _ . : /');
+      const headers: Record<string, string> = { Authorization: `Bearer ${o.apiKey}`, 'Content-Type': 'application/json' };
+      if (message.idempotencyKey) headers['Idempotency-Key'] = message.idempotencyKey;
       let response: Response;
       try {
         response = await doFetch(endpoint, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${o.apiKey}`, 'Content-Type': 'application/json' },
+          headers,
           body: JSON.stringify({ from: o.from, to: [message.to], subject: message.subject, html: message.html, text: message.text }),
           signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
         });

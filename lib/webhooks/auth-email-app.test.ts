@@ -76,6 +76,16 @@ describe('POST /api/hooks/auth-email', () => {
     expect(email.html).toContain(`href="${link.replace(/&/g, '&#38;')}"`);
   });
 
+  it("keys the email by the hook's webhook-id, so Supabase's retry of one delivery sends one email", async () => {
+    const { sent, mailer } = capture();
+    const app = authEmailHook({ secret, mailer, portalUrl, now: () => now });
+    const body = JSON.stringify(payload());
+    await post(app, body, signedHeaders(body, now, 'msg_retry1'));
+    await post(app, body, signedHeaders(body, now, 'msg_retry1'));
+    await post(app, body, signedHeaders(body, now, 'msg_other'));
+    expect(sent.map((m) => m.idempotencyKey)).toEqual(['auth-email/msg_retry1', 'auth-email/msg_retry1', 'auth-email/msg_other']);
+  });
+
   it('also sends for a first sign-in (signup), and leaves out a redirect that is not on the portal', async () => {
     const { sent, mailer } = capture();
     const app = authEmailHook({ secret, mailer, portalUrl, now: () => now });

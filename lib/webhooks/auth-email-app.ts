@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { withApiHeaders } from './api-headers.ts';
 import { bodyLimit } from 'hono/body-limit';
-import { isEmailAddress, type Mailer } from '../email/mailer.ts';
+import { isEmailAddress, isIdempotencyKey, type Mailer } from '../email/mailer.ts';
 import { confirmLink, signInEmail } from '../email/sign-in-email.ts';
 import { importWebhookSecret, verifyWebhook, WebhookVerificationError } from './standard-webhooks.ts';
 
@@ -70,7 +70,11 @@ export function authEmailHook(deps: AuthEmailHookDeps): Hono {
       if (!signInActions.has(payload.action)) return hookError(c, 422, `This service does not send "${payload.action}" emails.`);
 
       const link = confirmLink(deps.portalUrl, payload.tokenHash, portalPath(payload.redirectTo, portalOrigin));
-      await deps.mailer.send(signInEmail({ to: payload.to, code: payload.token, link }));
+      // Supabase retries a hook that fails or times out with the same webhook-id (signed, so
+      // ours to trust): keyed by it, a retry after a send that did land sends nothing new.
+      const webhookId = c.req.header('webhook-id') ?? '';
+      const idempotencyKey = isIdempotencyKey(`auth-email/${webhookId}`) ? `auth-email/${webhookId}` : undefined;
+      await deps.mailer.send({ ...signInEmail({ to: payload.to, code: payload.token, link }), ...(idempotencyKey ? { idempotencyKey } : {}) });
       return c.json({}, 200, { 'Cache-Control': 'no-store' });
     },
   );

@@ -7,6 +7,8 @@ export interface GoCardlessEvent {
   id: string;
   resourceType: string;
   action: string;
+  /** GoCardless's `created_at`, when it is a valid time: orders payment events that arrive late. */
+  createdAt?: string;
   links: { customer?: string; mandate?: string; subscription?: string; payment?: string };
 }
 
@@ -28,7 +30,7 @@ export function readEvents(body: unknown): GoCardlessEvent[] | null {
   const out: GoCardlessEvent[] = [];
   for (const e of events as unknown[]) {
     if (typeof e !== 'object' || e === null || Array.isArray(e)) return null;
-    const { id, resource_type: resourceType, action, links } = e as Record<string, unknown>;
+    const { id, resource_type: resourceType, action, links, created_at: created } = e as Record<string, unknown>;
     if (typeof id !== 'string' || !eventIdPattern.test(id)) return null;
     if (typeof resourceType !== 'string' || typeof action !== 'string') return null;
     const linkObject = typeof links === 'object' && links !== null && !Array.isArray(links) ? (links as Record<string, unknown>) : {};
@@ -37,7 +39,8 @@ export function readEvents(body: unknown): GoCardlessEvent[] | null {
       const v = linkObject[k];
       if (typeof v === 'string' && idPatterns[k].test(v)) ours[k] = v;
     }
-    out.push({ id, resourceType, action, links: ours });
+    const createdMs = typeof created === 'string' ? Date.parse(created) : Number.NaN;
+    out.push({ id, resourceType, action, links: ours, ...(Number.isFinite(createdMs) ? { createdAt: new Date(createdMs).toISOString() } : {}) });
   }
   return out;
 }
@@ -125,7 +128,15 @@ async function update(q: Queryable, row: BillingRow, e: GoCardlessEvent, now: Da
     const status = paymentStatus[e.action];
     const id = e.links.payment;
     if (!status || !id) return false;
-    return set('last_payment_id = $3, last_payment_status = $4', [id, status]);
+    // An event older than the payment event already applied (a late retry) changes nothing; one
+    // without a time is taken as current.
+    const applied = await q.query(
+      `update public.billing set last_payment_id = $3, last_payment_status = $4, last_payment_event_at = coalesce($5, last_payment_event_at), updated_at = $1
+       where practice_id = $2 and ($5::timestamptz is null or last_payment_event_at is null or last_payment_event_at <= $5::timestamptz)
+       returning practice_id`,
+      [now.toISOString(), row.practice_id, id, status, e.createdAt ?? null],
+    );
+    return applied.length === 1;
   }
   return false;
 }

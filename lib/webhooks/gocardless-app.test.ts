@@ -226,6 +226,22 @@ describe('POST /api/webhooks/gocardless', () => {
     expect(await billing('fellside')).toMatchObject({ subscription_status: 'cancelled', last_payment_id: 'PM000FELL1', last_payment_status: 'charged_back' });
   });
 
+  it('keeps the newest payment state when an older payment event arrives late', async () => {
+    const at = (iso: string, e: ReturnType<typeof event>) => ({ ...e, created_at: iso });
+    const links = { payment: 'PM000FELL7', customer: fellsideCustomer };
+    await deliver(delivery(at('2026-12-10T09:00:00.000Z', event('EV000FP7FAILED', 'payments', 'failed', { payment: 'PM000FELL8', customer: fellsideCustomer }))));
+    expect(await billing('fellside')).toMatchObject({ last_payment_id: 'PM000FELL8', last_payment_status: 'failed' });
+    // Last month's confirmation, retried by GoCardless after this month's failure: recorded, not applied.
+    const before = await billing('fellside');
+    expect((await deliver(delivery(at('2026-12-05T09:00:00.000Z', event('EV000FP7LATE', 'payments', 'confirmed', links))))).status).toBe(204);
+    expect(await billing('fellside')).toEqual(before);
+    const [late] = await opened.owner.query("select 1 from public.processed_webhook_events where event_id = 'EV000FP7LATE'");
+    expect(late).toBeDefined();
+    // A newer event for the same payment still moves it on.
+    await deliver(delivery(at('2026-12-11T09:00:00.000Z', event('EV000FP8CHARGEDBACK', 'payments', 'charged_back', { payment: 'PM000FELL8', customer: fellsideCustomer }))));
+    expect(await billing('fellside')).toMatchObject({ last_payment_id: 'PM000FELL8', last_payment_status: 'charged_back' });
+  });
+
   describe('bad input and attacks leave the database unchanged', () => {
     const body = delivery(event('EV000ATTACK', 'mandates', 'cancelled', { mandate: 'MD000RIVER1' }));
     const good = sign(body);
