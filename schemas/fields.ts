@@ -1,5 +1,5 @@
 // Field groups used by more than one collection.
-import { date, list, markdown, number, object, optional, options, select, text, boolean } from './dsl.ts';
+import { date, datetime, list, markdown, number, object, optional, options, select, text, boolean } from './dsl.ts';
 import { suppliers } from './suppliers.ts';
 
 export const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
@@ -28,6 +28,23 @@ export const address = object('Address', {
 export const reviewDates = {
   last_reviewed: date('Last reviewed', { hint: 'When someone last checked this page was right' }),
   review_by: date('Review by', { hint: 'When it must next be checked; at most 12 months after the last review', widget: 'review-date' }),
+};
+
+/**
+ * When an entry goes on and comes off the site. Both optional: without them it is live from its
+ * first publish until it is deleted. The build and the scheduled job both read them.
+ */
+export const lifecycle = {
+  publish_at: optional(
+    datetime('Publish at', {
+      hint: 'Leave empty to publish at once. Otherwise UK time, like 2027-01-04T09:00: until then it is not on the site, its lists, the sitemap or the chatbot',
+    }),
+  ),
+  expires: optional(
+    datetime('Remove at', {
+      hint: 'Leave empty to keep it. Otherwise UK time, like 2027-03-31T17:00: it leaves the site at that moment, and links to it from other pages become plain text',
+    }),
+  ),
 };
 
 export const navigation = object(

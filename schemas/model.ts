@@ -25,6 +25,7 @@ import {
   navigation,
   qualification,
   reviewDates,
+  lifecycle,
   summary,
   supplierLink,
   topTasks,
@@ -181,6 +182,10 @@ export const practiceProfile: SingleFile = {
       'Publishing settings',
       {
         publish_without_review: boolean('Non-clinical changes go live without review', { default: true }),
+        compliance_blocks_publishing: boolean('Block changes that break a legal requirement', {
+          default: false,
+          hint: 'When on, a change that makes a "must" item of the compliance check fail is refused; fixes are always allowed',
+        }),
         hsts_preload: boolean('HSTS preload', {
           default: true,
           hint: 'Turn off only if the practice does not control every sub-domain of its site address',
@@ -206,6 +211,7 @@ const pages: FolderCollection = {
     task: optional(select('Top task', topTasks, { hint: 'The home-page task this page answers, if any' })),
     clinical: clinicalFlag,
     ...reviewDates,
+    ...lifecycle,
     nav: navigation,
   },
   body: body(),
@@ -225,6 +231,7 @@ const news: FolderCollection = {
     date: date('Date'),
     summary,
     clinical: clinicalFlag,
+    ...lifecycle,
   },
   body: body('Post'),
 };
@@ -247,6 +254,7 @@ const services: FolderCollection = {
     how_to_book: optional(text('How to book', { multiline: true, maxLength: 400 })),
     clinical: clinicalFlag,
     ...reviewDates,
+    ...lifecycle,
   },
   body: body('Description'),
 };
@@ -328,6 +336,11 @@ const nonAccessible = object('Known problem', {
   fix_by: optional(date('To be fixed by')),
 });
 
+const disproportionateBurden = object('Disproportionate burden claim', {
+  problem: text('What is not accessible, and why fixing it now would be a disproportionate burden', { multiline: true, maxLength: 600 }),
+  reassess_by: optional(date('Next assessment', { hint: 'When you will assess it again, like when the supplier contract ends' })),
+});
+
 export const accessibilityStatement: SingleFile = {
   name: 'accessibility',
   typeName: 'AccessibilityStatement',
@@ -351,6 +364,15 @@ export const accessibilityStatement: SingleFile = {
       options({ full: 'Fully compliant', partial: 'Partially compliant', none: 'Not compliant' }),
     ),
     non_accessible: list('Content that is not accessible', nonAccessible, { optional: true }),
+    disproportionate_burden: list('Disproportionate burden', disproportionateBurden, {
+      optional: true,
+      hint: 'Only after a documented disproportionate burden assessment',
+    }),
+    out_of_scope: list(
+      'Content not within the scope of the accessibility regulations',
+      text('Content', { multiline: true, maxLength: 400, hint: 'Like PDFs published before 23 September 2018 that are not needed to use a service' }),
+      { optional: true },
+    ),
     improvements: text('What we are doing to improve', { multiline: true, maxLength: 800 }),
     tested: text('How the site was tested', { multiline: true, maxLength: 600 }),
   },

@@ -13,6 +13,8 @@ import { importCommand } from './commands/import.ts';
 import { audit } from './commands/audit.ts';
 import { history } from './commands/history.ts';
 import { show } from './commands/show.ts';
+import { tick } from './commands/tick.ts';
+import { links } from './commands/links.ts';
 
 export interface Command {
   summary: string;
@@ -21,7 +23,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, deploy, rollback, export: exportCommand, import: importCommand, audit, history, show, practices, members, generate, 'review-due': reviewDue };
+export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, deploy, rollback, export: exportCommand, import: importCommand, audit, history, show, practices, members, generate, 'review-due': reviewDue, tick, links };
 
 export function printHelp(name?: string): void {
   const c = name ? commands[name] : undefined;

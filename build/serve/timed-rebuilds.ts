@@ -1,6 +1,7 @@
-// Rebuilds that time alone calls for: when a notice is due to appear or to end, the practice is
-// rebuilt at that moment, so patients never see a notice past its end. (In production the
-// scheduled CI job does the same.)
+// Rebuilds that time alone calls for: when a notice, page, service or news post is due to appear
+// or to leave (see lib/content/lifecycle.ts), the practice is rebuilt at that moment, so patients
+// never see a notice past its end or miss a page past its publish time. (In production the
+// scheduled job, `pd tick`, does the same.)
 import { loadPractice } from '../../lib/content/load-practice.ts';
 import { nextChangeAt } from '../../lib/content/schedule.ts';
 import { fsReader } from '../node/fs-reader.ts';
@@ -28,7 +29,7 @@ export function timedRebuilds(o: TimedRebuildOptions) {
       return { clear: () => clearTimeout(t) };
     });
   return {
-    /** Looks at each practice's notices again (after a build) and sets its next rebuild; returns when, per practice. */
+    /** Looks at each practice's scheduled moments again (after a build) and sets its next rebuild; returns when, per practice. */
     async plan(practices: readonly string[]): Promise<Map<string, Date>> {
       const planned = new Map<string, Date>();
       for (const slug of practices) {
@@ -47,7 +48,7 @@ export function timedRebuilds(o: TimedRebuildOptions) {
             timers.delete(slug);
             // Too far off for one timer: look again then, rather than rebuild for nothing.
             if (delay < wanted) return void this.plan([slug]);
-            o.log?.(`${slug}: a notice starts or ends now; rebuilding`);
+            o.log?.(`${slug}: something is scheduled to appear or leave now; rebuilding`);
             o.rebuild(slug);
           }, delay),
         );

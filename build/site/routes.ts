@@ -2,9 +2,12 @@
 // needs. Templates only lay out what this prepares: no dates are compared or lists filtered there.
 import { topTasks, weekdays } from '../../schemas/fields.ts';
 import { nations } from '../../schemas/model.ts';
+import { livePractice } from '../../lib/content/lifecycle.ts';
 import type { Entry, Practice } from '../../lib/content/practice.ts';
 import type { Notice, PracticeProfile } from '../../schemas/generated/types.ts';
 import { formatDate, formatSessions } from './format.ts';
+import { leafletView, type LeafletView } from './leaflet.ts';
+import { statementView, type StatementView } from './accessibility-statement.ts';
 
 export type View =
   | 'home'
@@ -15,6 +18,7 @@ export type View =
   | 'services'
   | 'news'
   | 'accessibility'
+  | 'leaflet'
   | 'not-found'
   | 'sitemap'
   | 'robots'
@@ -38,6 +42,10 @@ export interface Route {
   html?: string;
   entry?: Entry<unknown>;
   reviewed?: { last: string; next: string };
+  /** The practice leaflet's prepared content (view 'leaflet'). */
+  leaflet?: LeafletView;
+  /** The accessibility statement's wording choices (view 'accessibility'). */
+  statement?: StatementView;
   /** Not listed in the sitemap (error pages, text files). */
   unlisted?: boolean;
   /** The main-navigation address shown as current on this page ('' when none is). */
@@ -76,7 +84,10 @@ export interface SiteOptions {
 
 const dayName = (d: string) => d[0]!.toUpperCase() + d.slice(1);
 
-export function siteView(practice: Practice, o: SiteOptions): SiteView {
+export function siteView(content: Practice, o: SiteOptions): SiteView {
+  // Pages, services and news waiting for their publish time or past their end are left out here,
+  // so every route, list, link and the chatbot's index (built from this view) agree.
+  const practice = livePractice(content, o.now);
   const p = practice.profile;
   const nowIso = o.now.toISOString();
   const live = practice.notices.filter((n) => n.data.starts <= nowIso && nowIso < n.data.expires);
@@ -102,6 +113,7 @@ export function siteView(practice: Practice, o: SiteOptions): SiteView {
       { text: 'Our team', href: '/team/' },
       { text: 'Services', href: '/services/' },
       { text: 'News', href: '/news/' },
+      { text: 'Printable practice leaflet', href: '/leaflet/' },
       ...Object.values(practice.policies).map((e) => ({ text: (e.data as { title: string }).title, href: e.url! })),
     ],
     notices: live.map((entry) => ({ entry, everyPage: entry.data.placement === 'all', html: entry.html })),
@@ -140,6 +152,15 @@ export function routesFor(site: SiteView): Route[] {
   add({ url: '/team/', view: 'team', title: 'Our team', breadcrumbs: [home] });
   add({ url: '/services/', view: 'services', title: 'Services and clinics', breadcrumbs: [home] });
   add({ url: '/news/', view: 'news', title: 'News', breadcrumbs: [home] });
+  const leaflet = leafletView(site);
+  add({
+    url: '/leaflet/',
+    view: 'leaflet',
+    title: 'Practice leaflet',
+    summary: `Everything patients need to know about ${site.profile.name} on one page, ready to print.`,
+    breadcrumbs: [home],
+    leaflet,
+  });
   for (const pg of practice.pages)
     add({ url: pg.url!, view: 'content', title: pg.data.title, summary: pg.data.summary, html: pg.html, entry: pg, breadcrumbs: [home], reviewed: reviewed(pg.data) });
   for (const s of practice.services)
@@ -160,6 +181,7 @@ export function routesFor(site: SiteView): Route[] {
     add({
       url: e.url!,
       view: name === 'accessibility' ? 'accessibility' : 'content',
+      statement: name === 'accessibility' ? statementView(practice.policies.accessibility.data) : undefined,
       title: d.title,
       summary: d.summary,
       html: e.html,

@@ -23,10 +23,11 @@ interface Section {
   text: string;
 }
 
-export function buildChatIndex(practice: Practice, o: { revision?: string; now: Date }): ChatIndex {
-  // The site's own view decides which notices are live and how hours read, so the chatbot can
-  // never say something the pages do not.
-  const site = siteView(practice, { now: o.now, revision: o.revision ?? '' });
+export function buildChatIndex(content: Practice, o: { revision?: string; now: Date }): ChatIndex {
+  // The site's own view decides which notices and pages are live and how hours read, so the
+  // chatbot can never say something the pages do not.
+  const site = siteView(content, { now: o.now, revision: o.revision ?? '' });
+  const practice = site.practice;
   const sections: Section[] = [...profileSections(practice, site.hours, site.consultationHours, o.now), ...noticeSections(site.notices)];
   for (const pg of practice.pages) sections.push(...htmlSections(pg.data.title, pg.url!, pg.data.summary, pg.html));
   for (const s of practice.services) {

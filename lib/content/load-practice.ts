@@ -25,7 +25,7 @@ export const mediaTypes: Readonly<Record<string, string>> = {
 
 /** Top-level addresses the site generates itself, which a page file must not take. */
 export const reservedPaths: ReadonlySet<string> = new Set([
-  'about', 'contact', 'team', 'news', 'services', 'media', 'assets', 'api', 'admin', 'well-known', '404',
+  'about', 'contact', 'team', 'news', 'services', 'leaflet', 'media', 'assets', 'api', 'admin', 'well-known', '404',
   ...singleFiles.flatMap((f) => (f.url ? [f.url.replaceAll('/', '')] : [])),
 ]);
 

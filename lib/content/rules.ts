@@ -63,10 +63,16 @@ const reviewRule = (d: { last_reviewed: string; review_by: string }): FieldProbl
   return [];
 };
 
-export const pageRules: Rule<Page> = reviewRule;
-export const serviceRules: Rule<Service> = reviewRule;
+/** `expires` must come after `publish_at`, or the entry would never be on the site. */
+const lifecycleRule = (d: { publish_at?: string; expires?: string }): FieldProblem[] =>
+  d.publish_at && d.expires && d.expires <= d.publish_at
+    ? [{ path: ['expires'], message: `is not after "publish_at" (${d.publish_at}), so it would never be on the site`, fix: 'set "expires" to a later time than "publish_at", or remove one of them' }]
+    : [];
+
+export const pageRules: Rule<Page> = (d) => [...reviewRule(d), ...lifecycleRule(d)];
+export const serviceRules: Rule<Service> = (d) => [...reviewRule(d), ...lifecycleRule(d)];
 export const policyRules: Rule<{ last_reviewed: string; review_by: string }> = reviewRule;
-export const newsRules: Rule<NewsPost> = () => [];
+export const newsRules: Rule<NewsPost> = lifecycleRule;
 
 export const noticeRules: Rule<Notice> = (n) =>
   n.expires <= n.starts ? [{ path: ['expires'], message: 'is not after "starts"', fix: 'set the end after the start' }] : [];

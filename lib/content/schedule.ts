@@ -1,19 +1,14 @@
 // What changes with time alone, with no new commit: a notice appears at `starts` and leaves at
-// `expires` (the site must be rebuilt then), and pages reach their `review_by` date (the practice
-// manager must be told). Runtime-neutral: the local server, the scheduled CI job and the portal
-// all ask these two functions.
+// `expires`, a page, service or news post at its `publish_at` and `expires` (the site must be
+// rebuilt then), and pages reach their `review_by` date (the practice manager must be told).
+// Runtime-neutral: the local server, `pd tick` and the portal all ask these functions.
 import { ukDate } from './dates.ts';
+import { scheduledMoments } from './lifecycle.ts';
 import type { Entry, Practice } from './practice.ts';
 
-/** The next moment after `now` when a notice starts or ends, so the site must be rebuilt. */
+/** The next moment after `now` when something appears on or leaves the site, so it must be rebuilt. */
 export function nextChangeAt(practice: Practice, now: Date): Date | undefined {
-  let next: number | undefined;
-  for (const n of practice.notices)
-    for (const at of [n.data.starts, n.data.expires]) {
-      const t = at ? Date.parse(at) : Number.NaN;
-      if (t > now.getTime() && (next === undefined || t < next)) next = t;
-    }
-  return next === undefined ? undefined : new Date(next);
+  return scheduledMoments(practice).find((d) => d.getTime() > now.getTime());
 }
 
 export interface ReviewDue {

@@ -288,6 +288,8 @@ export interface PracticeProfile {
   settings?: {
     /** Non-clinical changes go live without review */
     publish_without_review: boolean;
+    /** Block changes that break a legal requirement: When on, a change that makes a "must" item of the compliance check fail is refused; fixes are always allowed */
+    compliance_blocks_publishing: boolean;
     /** HSTS preload: Turn off only if the practice does not control every sub-domain of its site address */
     hsts_preload: boolean;
   };
@@ -307,6 +309,10 @@ export interface Page {
   last_reviewed: string;
   /** Review by: When it must next be checked; at most 12 months after the last review */
   review_by: string;
+  /** Publish at: Leave empty to publish at once. Otherwise UK time, like 2027-01-04T09:00: until then it is not on the site, its lists, the sitemap or the chatbot */
+  publish_at?: string;
+  /** Remove at: Leave empty to keep it. Otherwise UK time, like 2027-03-31T17:00: it leaves the site at that moment, and links to it from other pages become plain text */
+  expires?: string;
   /** Navigation */
   nav?: {
     /** Where it appears */
@@ -338,6 +344,10 @@ export interface Service {
   last_reviewed: string;
   /** Review by: When it must next be checked; at most 12 months after the last review */
   review_by: string;
+  /** Publish at: Leave empty to publish at once. Otherwise UK time, like 2027-01-04T09:00: until then it is not on the site, its lists, the sitemap or the chatbot */
+  publish_at?: string;
+  /** Remove at: Leave empty to keep it. Otherwise UK time, like 2027-03-31T17:00: it leaves the site at that moment, and links to it from other pages become plain text */
+  expires?: string;
   /** The Markdown body. */
   body: string;
 }
@@ -352,6 +362,10 @@ export interface NewsPost {
   summary: string;
   /** Clinical content: Clinical content must be approved by a clinical reviewer before it goes live */
   clinical: boolean;
+  /** Publish at: Leave empty to publish at once. Otherwise UK time, like 2027-01-04T09:00: until then it is not on the site, its lists, the sitemap or the chatbot */
+  publish_at?: string;
+  /** Remove at: Leave empty to keep it. Otherwise UK time, like 2027-03-31T17:00: it leaves the site at that moment, and links to it from other pages become plain text */
+  expires?: string;
   /** The Markdown body. */
   body: string;
 }
@@ -444,6 +458,15 @@ export interface AccessibilityStatement {
     /** To be fixed by */
     fix_by?: string;
   }>;
+  /** Disproportionate burden: Only after a documented disproportionate burden assessment */
+  disproportionate_burden: Array<{
+    /** What is not accessible, and why fixing it now would be a disproportionate burden */
+    problem: string;
+    /** Next assessment: When you will assess it again, like when the supplier contract ends */
+    reassess_by?: string;
+  }>;
+  /** Content not within the scope of the accessibility regulations */
+  out_of_scope: string[];
   /** What we are doing to improve */
   improvements: string;
   /** How the site was tested */
