@@ -15,6 +15,7 @@ import { history } from './commands/history.ts';
 import { show } from './commands/show.ts';
 import { tick } from './commands/tick.ts';
 import { links } from './commands/links.ts';
+import { check } from './commands/check.ts';
 
 export interface Command {
   summary: string;
@@ -23,7 +24,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { validate, build, start, 'pages-dev': pagesDev, deploy, rollback, export: exportCommand, import: importCommand, audit, history, show, practices, members, generate, 'review-due': reviewDue, tick, links };
+export const commands: Record<string, Command> = { validate, check, build, start, 'pages-dev': pagesDev, deploy, rollback, export: exportCommand, import: importCommand, audit, history, show, practices, members, generate, 'review-due': reviewDue, tick, links };
 
 export function printHelp(name?: string): void {
   const c = name ? commands[name] : undefined;

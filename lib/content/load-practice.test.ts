@@ -31,7 +31,7 @@ describe('loading a practice', () => {
     expect(p.profile.contact.phone).toMatch(/^0/);
     expect(p.profile.fictional).toBe(true);
     expect(p.pages.length).toBeGreaterThanOrEqual(30);
-    expect(p.notices.find((n) => n.slug === 'winter-vaccines-and-phone-lines')?.data.expires).toBe('2027-11-30T17:00:00.000Z');
+    expect(p.notices.find((n) => n.slug === 'winter-vaccines-and-phone-lines')?.data.expires).toBe('2027-04-30T16:00:00.000Z');
     expect(p.pages.find((pg) => pg.slug === 'appointments')?.url).toBe('/appointments/');
   });
 
