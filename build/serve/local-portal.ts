@@ -14,6 +14,7 @@ import { membersService } from '../../lib/members/members.ts';
 import { portalApp } from '../../lib/portal/app.ts';
 import { authEmailHook, hookPath } from '../../lib/webhooks/auth-email-app.ts';
 import { dbWebhooks } from '../../lib/webhooks/db-app.ts';
+import { siteGraph } from '../compliance/site-graph.ts';
 import { gocardlessWebhooks } from '../../lib/webhooks/gocardless-app.ts';
 import { startAuthIssuer } from '../auth-issuer/index.ts';
 import { openConfiguredDatabase, type OpenedDatabase } from '../db/open-database.ts';
@@ -110,6 +111,7 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
               store: withCheckoutSync(createLocalGitStore({ fs, dir: cms.repository }), { dir: cms.repository, ...(o.log ? { log: o.log } : {}) }),
               memberOf: (identity, practice) => members.memberOf(identity.claims, practice),
               live: localLiveSites(revisionStore(settings.storeDir)),
+              siteGraph,
               ...(o.onPublished ? { onPublished: o.onPublished } : {}),
               // Workflow emails (review waiting, change live, urgent notice) go to the outbox too.
               notify: { mailer: outboxMailer(settings.outboxDir), portalUrl: settings.portalUrl, recipients: (p, roles) => members.membersWithRole(p, roles) },

@@ -1,5 +1,7 @@
 // What every gateway action is handed: the verified caller's membership of the practice, the git
 // store, and the few helpers every action shares (path checks, commits as the person).
+import type { Practice } from '../content/practice.ts';
+import type { SiteGraph } from '../compliance/types.ts';
 import yaml from 'js-yaml';
 import type { Identity } from '../auth/identity.ts';
 import type { EmailMessage, Mailer } from '../email/mailer.ts';
@@ -40,6 +42,11 @@ export interface GatewayDeps {
   deployPreview?: (practice: string, branch: string) => Promise<{ url: string; status: string } | null>;
   /** Emails about the workflow (a change waiting for review, a change live, an urgent notice). Off when absent. */
   notify?: Notify;
+  /**
+   * Draws the practice site's link graph, for the compliance check's journey and internal-link
+   * items (build/compliance/site-graph.ts). Without it those parts are skipped.
+   */
+  siteGraph?: (practice: Practice, now: Date) => SiteGraph;
 }
 
 /** How the gateway tells people about changes: sending never undoes or fails the change itself. */

@@ -9,7 +9,7 @@ import { badRequest, conflict } from './gateway-error.ts';
 import { mediaFile } from './gateway-reads.ts';
 import { blobId } from './blob-id.ts';
 import { checkedAsset } from './gateway-workflow.ts';
-import { assertPracticeValid, publishesWithoutReview } from './practice-check.ts';
+import { assertPracticeValid, complianceGate, publishesWithoutReview } from './practice-check.ts';
 import { urgentNoticeMaxDays } from './permissions.ts';
 
 const encoder = new TextEncoder();
@@ -41,7 +41,7 @@ export async function deleteFiles(ctx: Ctx) {
     allow(ctx, 'publish', { clinical, authors: [], publishWithoutReview: await publishesWithoutReview(ctx.store, ctx.practice, head) });
   }
   for (const p of paths) if ((await ctx.store.readFile(p, { ref: head, encoding: 'binary' })) === undefined) throw conflict(`${p} is not on the live site (already deleted?); reload the page.`);
-  await assertPracticeValid(ctx.store, ctx.practice, head, new Map(paths.map((p) => [p, null])));
+  await assertPracticeValid(ctx.store, ctx.practice, head, new Map(paths.map((p) => [p, null])), complianceGate(ctx));
   const title = entries.length === 0 ? paths.map((p) => p.split('/').pop()).join(', ') : (entryFacts(entries[0]!, await ctx.store.readFile(entries[0]!, { ref: head })).title ?? entries[0]!.split('/').pop()!);
   const entry = entries[0] ? entries[0].split('/').slice(3).join('/').replace(/\.(md|ya?ml)$/, '') : 'media';
   const commit = await commitAs(ctx, { branch: ctx.main, changes: paths.map((path) => ({ path, content: null })), change: { kind: 'delete', entry, title }, expectedHead: head });
@@ -83,7 +83,7 @@ export async function postUrgentNotice(ctx: Ctx) {
     body,
     '',
   ].join('\n');
-  await assertPracticeValid(ctx.store, ctx.practice, head, new Map([[path, encoder.encode(markdown)]]));
+  await assertPracticeValid(ctx.store, ctx.practice, head, new Map([[path, encoder.encode(markdown)]]), complianceGate(ctx));
   const commit = await commitAs(ctx, {
     branch: ctx.main,
     changes: [{ path, content: markdown }],

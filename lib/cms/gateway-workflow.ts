@@ -14,7 +14,7 @@ import { allow, announcePublished, checkedPath, commitAs, mediaFolder, notifyPeo
 import { badRequest, conflict, GatewayError, notFound } from './gateway-error.ts';
 import { mediaFile } from './gateway-reads.ts';
 import { maxMediaBytes, mediaProblem } from './media.ts';
-import { assertPracticeValid, publishesWithoutReview } from './practice-check.ts';
+import { assertPracticeValid, complianceGate, publishesWithoutReview } from './practice-check.ts';
 
 const collectionNames = new Set(collections.map((c) => c.name));
 const encoder = new TextEncoder();
@@ -194,7 +194,7 @@ export async function persistEntry(ctx: Ctx) {
     const clinical = (await isClinical(ctx, collection, paths, [mainHead])) || files.some((f) => entryFacts(f.path, f.raw).clinical);
     allow(ctx, 'publish', { clinical, authors: [ctx.member.email.toLowerCase()], publishWithoutReview: await publishesWithoutReview(ctx.store, ctx.practice, mainHead) });
     await assertFresh(ctx, files, mainHead, options.newEntry === true);
-    await assertPracticeValid(ctx.store, ctx.practice, mainHead, overrides);
+    await assertPracticeValid(ctx.store, ctx.practice, mainHead, overrides, complianceGate(ctx));
     const commit = await commitAs(ctx, { branch: ctx.main, changes, change: { kind: 'publish', entry, title }, expectedHead: mainHead });
     await announcePublished(ctx, commit, paths);
     return { message: `Published "${title}"`, versions: await versionsOf(files) };
@@ -282,7 +282,7 @@ export async function publishUnpublishedEntry(ctx: Ctx) {
       { paths: clashes },
     );
   const contents = await Promise.all(facts.paths.map(async (path) => [path, (await ctx.store.readFile(path, { ref: draft.head, encoding: 'binary' })) ?? null] as const));
-  await assertPracticeValid(ctx.store, ctx.practice, mainHead, new Map(contents));
+  await assertPracticeValid(ctx.store, ctx.practice, mainHead, new Map(contents), complianceGate(ctx));
   const title = await entryTitle(ctx, facts.paths, draft.head, slug);
   const author = draft.authors[0] ?? { name: ctx.member.name || ctx.member.email, email: ctx.member.email, role: ctx.member.role };
   const reviewed = !facts.authors.includes(ctx.member.email.toLowerCase());

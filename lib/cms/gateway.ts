@@ -10,6 +10,7 @@ import { badRequest, conflict, forbidden, GatewayError, notFound } from './gatew
 import { addNote, deleteNote, getNotes, toggleNoteResolution, updateNote } from './gateway-notes.ts';
 import { entriesByFiles, entriesByFolder, getEntry, getMedia, getMediaFile } from './gateway-reads.ts';
 import { deleteFiles, persistMedia, postUrgentNotice } from './gateway-live.ts';
+import { compliance } from './gateway-compliance.ts';
 import { history, reviewsDue, revisions, rollbackContent, rollbackLive } from './gateway-rollback.ts';
 import {
   deleteUnpublishedEntry,
@@ -53,6 +54,7 @@ const actions: Record<string, Action> = {
   postUrgentNotice,
   history,
   reviewsDue,
+  compliance,
   rollbackContent,
   revisions,
   rollbackLive,

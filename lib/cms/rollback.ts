@@ -58,7 +58,7 @@ export async function rollbackContent(store: GitStore, r: RollbackRequest): Prom
   for (const f of then) if (nowByPath.get(f.path)?.oid !== f.oid) changes.push({ path: f.path, content: f.content });
   for (const f of now) if (!thenByPath.has(f.path)) changes.push({ path: f.path, content: null });
   if (changes.length === 0) throw new RollbackError(409, `${r.practice}'s content is already as it was at ${r.to.slice(0, 7)}; nothing to roll back`);
-  await assertPracticeValid(store, r.practice, head, new Map(changes.map((c) => [c.path, c.content])));
+  await assertPracticeValid(store, r.practice, head, new Map(changes.map((c) => [c.path, c.content])), false);
   const [target] = await store.log(r.to, { depth: 1 }).catch(() => []);
   const { message, trailers } = commitMessage({ practice: r.practice, role: r.role, change: { kind: 'rollback', entry: 'practice', title: r.practice, to: r.to } });
   const when = Math.floor((r.now ?? new Date()).getTime() / 1000);
