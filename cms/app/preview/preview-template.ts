@@ -6,6 +6,7 @@
 import { createElement as h, useEffect, useMemo, useState } from 'react';
 import type { ThemeEnvironment } from './environment.ts';
 import { PreviewError, previewSite, type SourceEntry } from './preview-site.ts';
+import { readingAgeNotice } from './reading-age-notice.ts';
 import { renderPage } from './render-preview.ts';
 
 /** The props Decap gives a preview template that this one uses. */
@@ -84,6 +85,7 @@ export function previewTemplate(context: PreviewContext) {
         return { error: e instanceof PreviewError ? e.message : `the page could not be drawn (${(e as Error).message})` };
       }
     }, [loaded, props.entry]);
+    const readingAge = useMemo(() => readingAgeNotice(String(props.collection.get('name')), data.body), [props.entry, props.collection]);
 
     // The design system's styles hang on the classes of <html> and <body>; links in a preview go nowhere.
     const doc = props.document;
@@ -121,6 +123,7 @@ export function previewTemplate(context: PreviewContext) {
             h('ul', {}, rendered.problems.map((p) => h('li', { key: p }, p))),
           )
         : null,
+      readingAge,
       h('div', { dangerouslySetInnerHTML: { __html: withMedia(rendered.page.body, props.getAsset) } }),
     );
   };
