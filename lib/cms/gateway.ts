@@ -11,6 +11,7 @@ import { addNote, deleteNote, getNotes, toggleNoteResolution, updateNote } from 
 import { entriesByFiles, entriesByFolder, getEntry, getMedia, getMediaFile } from './gateway-reads.ts';
 import { deleteFiles, persistMedia, postUrgentNotice } from './gateway-live.ts';
 import { compliance } from './gateway-compliance.ts';
+import { drafts } from './gateway-drafts.ts';
 import { history, reviewsDue, revisions, rollbackContent, rollbackLive } from './gateway-rollback.ts';
 import {
   deleteUnpublishedEntry,
@@ -55,6 +56,7 @@ const actions: Record<string, Action> = {
   history,
   reviewsDue,
   compliance,
+  drafts,
   rollbackContent,
   revisions,
   rollbackLive,

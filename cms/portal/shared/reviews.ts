@@ -1,0 +1,24 @@
+// Pages past or near their review date, as a table (from the gateway's `reviewsDue`).
+import { h } from './dom.ts';
+import { responsiveTable } from './table.ts';
+
+export interface ReviewDue {
+  file: string;
+  title: string;
+  url?: string;
+  reviewBy: string;
+  daysLeft: number;
+}
+
+export function reviewsTable(headingId: string, reviews: ReviewDue[]): HTMLElement {
+  if (!reviews.length) return h('p', {}, 'Nothing is due for review in the next 30 days.');
+  return responsiveTable(
+    headingId,
+    ['Page', 'Review by', 'When'],
+    reviews.map((r) => [
+      r.title,
+      r.reviewBy,
+      r.daysLeft < 0 ? h('strong', { class: 'nhsuk-tag nhsuk-tag--red' }, `Overdue by ${-r.daysLeft} day${r.daysLeft === -1 ? '' : 's'}`) : r.daysLeft === 0 ? 'Due today' : `Due in ${r.daysLeft} day${r.daysLeft === 1 ? '' : 's'}`,
+    ]),
+  );
+}
