@@ -4,7 +4,7 @@ import { blank, inProfile, olderThanMonths, profileFile, taskPage } from './help
 import type { StatutoryItem } from './types.ts';
 
 const all = ['england', 'wales', 'scotland'] as const;
-const regulations = 'GMS Contracts Regulations 2015, Schedule 3 Part 5 (practice leaflet and website)';
+const regulations = 'GMS Contracts Regulations 2015 and PMS Agreements Regulations 2015 (practice leaflet and website duties)';
 
 export const accessItems: StatutoryItem[] = [
   {

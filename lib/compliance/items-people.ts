@@ -3,7 +3,7 @@ import { blank, inProfile, reviewOverdue } from './helpers.ts';
 import type { Finding, StatutoryItem } from './types.ts';
 
 const all = ['england', 'wales', 'scotland'] as const;
-const regulations = 'GMS Contracts Regulations 2015, Schedule 3 Part 5 (practice leaflet and website)';
+const regulations = 'GMS Contracts Regulations 2015 and PMS Agreements Regulations 2015 (practice leaflet and website duties)';
 // Roles whose holders provide clinical services and so must show their qualifications.
 const clinicalRoles = new Set(['gp-partner', 'salaried-gp', 'gp-registrar', 'advanced-nurse-practitioner', 'practice-nurse', 'pharmacist', 'physician-associate', 'healthcare-assistant']);
 const qualificationRequired = new Set([...clinicalRoles].filter((r) => r !== 'healthcare-assistant'));
@@ -52,7 +52,7 @@ export const peopleItems: StatutoryItem[] = [
     title: 'Complaints procedure',
     level: 'must',
     nations: all,
-    source: 'Local Authority Social Services and NHS Complaints (England) Regulations 2009; NHS (Concerns, Complaints and Redress) (Wales) Regulations 2011',
+    source: 'Local Authority Social Services and NHS Complaints (England) Regulations 2009; National Health Service (Concerns, Complaints and Redress Arrangements) (Wales) Regulations 2011',
     check: (ctx) => reviewOverdue(ctx.practice.policies.complaints, ctx.today, 'The complaints page'),
   },
   {

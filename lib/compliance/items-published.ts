@@ -5,7 +5,7 @@ import type { Finding, StatutoryItem } from './types.ts';
 
 const all = ['england', 'wales', 'scotland'] as const;
 const england = ['england'] as const;
-const regulations = 'GMS Contracts Regulations 2015, Schedule 3 Part 5 (practice leaflet and website)';
+const regulations = 'GMS Contracts Regulations 2015 and PMS Agreements Regulations 2015 (practice leaflet and website duties)';
 const contract2025 = 'NHS England GP contract 2025/26 (from 1 October 2025)';
 
 /** The earliest financial year whose GP earnings must be out by `today` (published by 31 March for the year before). */
@@ -37,7 +37,7 @@ export const publishedItems: StatutoryItem[] = [
     level: 'must',
     nations: england,
     elsewhere: 'the CQC regulates England only; Healthcare Inspectorate Wales and Healthcare Improvement Scotland do not give ratings',
-    source: 'Health and Social Care Act 2008 (Regulated Activities) Regulations 2014, regulation 20A',
+    source: 'Health and Social Care Act 2008 (Regulated Activities) Regulations 2014, regulation 20A (display of ratings)',
     check(ctx) {
       const c = ctx.practice.profile.cqc;
       if (c.rating === 'not-applicable')
@@ -75,7 +75,7 @@ export const publishedItems: StatutoryItem[] = [
     level: 'must',
     nations: england,
     elsewhere: 'the duty to publish mean GP earnings is in the GMS contract in England',
-    source: 'GMS Contracts Regulations 2015, Schedule 3 paragraph 71A (GP earnings)',
+    source: 'GMS Contracts Regulations 2015 (publication of mean GP net earnings, from 2015/16)',
     check(ctx) {
       const year = ctx.practice.profile.gp_earnings.year;
       const start = Number(/^(\d{4})\/\d{2}$/.exec(year)?.[1] ?? 0);

@@ -104,11 +104,32 @@ function syllablesInPart(part: string): number {
   return syllablesInWord(p.replace(/'/g, ''));
 }
 
+/**
+ * Tokens already read, as wordOf gave them (null for no word). Pages share most of their words
+ * (and a practice's pages repeat its own), and reading a token is a dozen regular expressions.
+ * Emptied when full, so a long-running process does not keep every word it has seen.
+ */
+const known = new Map<string, Word | null>();
+const mostKnown = 20_000;
+
+function wordOfKnown(token: string): Word | undefined {
+  let w = known.get(token);
+  if (w === undefined) {
+    if (known.size >= mostKnown) known.clear();
+    w = wordOf(token) ?? null;
+    known.set(token, w);
+  }
+  // A copy each time: callers may keep or change the words they are given.
+  return w ? { ...w } : undefined;
+}
+
 /** The words of one sentence, in order. */
 export function wordsOf(sentence: string): Word[] {
   const joined = sentence.replace(phoneNumber, (n) => n.replace(/[\s-]/g, ''));
-  return joined
-    .split(/[\s—]+|\s[–-]\s|(?<=\p{L})\/(?=\p{L})/u)
-    .map(wordOf)
-    .filter((w): w is Word => w !== undefined);
+  const words: Word[] = [];
+  for (const token of joined.split(/[\s—]+|\s[–-]\s|(?<=\p{L})\/(?=\p{L})/u)) {
+    const w = wordOfKnown(token);
+    if (w) words.push(w);
+  }
+  return words;
 }
