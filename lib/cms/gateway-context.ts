@@ -47,6 +47,11 @@ export interface GatewayDeps {
    * items (build/compliance/site-graph.ts). Without it those parts are skipped.
    */
   siteGraph?: (practice: Practice, now: Date) => SiteGraph;
+  /**
+   * Whether the practice is frozen (an incident: `pd incident freeze`). While it is, every action
+   * that writes is refused and reading goes on; the live site is not touched.
+   */
+  freezeState?: (practice: string) => Promise<{ frozen: boolean; reason?: string; since?: string }>;
 }
 
 /** How the gateway tells people about changes: sending never undoes or fails the change itself. */

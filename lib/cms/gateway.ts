@@ -6,7 +6,7 @@
 import type { Identity } from '../auth/identity.ts';
 import { ConflictError, InvalidPathError, NotFoundError } from '../git-store/types.ts';
 import { type Ctx, type GatewayDeps } from './gateway-context.ts';
-import { badRequest, conflict, forbidden, GatewayError, notFound } from './gateway-error.ts';
+import { badRequest, conflict, forbidden, frozen, GatewayError, notFound } from './gateway-error.ts';
 import { addNote, deleteNote, getNotes, toggleNoteResolution, updateNote } from './gateway-notes.ts';
 import { entriesByFiles, entriesByFolder, getEntry, getMedia, getMediaFile } from './gateway-reads.ts';
 import { deleteFiles, persistMedia, postUrgentNotice } from './gateway-live.ts';
@@ -71,6 +71,24 @@ const actions: Record<string, Action> = {
 
 export const gatewayActions: readonly string[] = Object.keys(actions);
 
+/** The actions that change something: refused while a practice is frozen. */
+export const writingActions: ReadonlySet<string> = new Set([
+  'persistEntry',
+  'updateUnpublishedEntryStatus',
+  'deleteUnpublishedEntry',
+  'publishUnpublishedEntry',
+  'persistMedia',
+  'deleteFile',
+  'deleteFiles',
+  'addNote',
+  'updateNote',
+  'deleteNote',
+  'toggleNoteResolution',
+  'postUrgentNotice',
+  'rollbackContent',
+  'rollbackLive',
+]);
+
 const slugPattern = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export interface CmsGateway {
@@ -91,6 +109,13 @@ export function cmsGateway(deps: GatewayDeps): CmsGateway {
       for (const b of [branch, p.branch]) if (b !== undefined && b !== main) throw badRequest(`The CMS works on the "${main}" branch only`);
       const member = await deps.memberOf(identity, practice);
       if (!member) throw forbidden(`Not allowed: ${(mayDo(null, 'read') as { reason: string }).reason}.`);
+      if (writingActions.has(action) && deps.freezeState) {
+        const state = await deps.freezeState(practice);
+        if (state.frozen)
+          throw frozen(
+            `Nothing can be changed on this practice's website for now: the platform has frozen it while a security incident is handled${state.reason ? ` (${state.reason})` : ''}. The live site is unchanged. Your unsaved work stays in this window; the platform's security team will lift the freeze.`,
+          );
+      }
       const ctx: Ctx = { deps, store: deps.store, main, practice, member, now: deps.now?.() ?? new Date(), params: p };
       try {
         return await actions[action]!(ctx);

@@ -13,6 +13,9 @@ import { securityHeaders } from '../security/headers.ts';
 import { GatewayError, type CmsGateway } from '../cms/gateway.ts';
 import { ExportError } from '../export/errors.ts';
 import { exportDownload, type ExportSource } from '../export/download.ts';
+import type { AuthAdmin } from '../auth/auth-admin.ts';
+import { secondFactorReason } from '../members/access.ts';
+import type { PortalSecurity } from './portal-security.ts';
 
 export interface PortalDeps {
   verifier: Verifier;
@@ -29,12 +32,18 @@ export interface PortalDeps {
   cms?: CmsGateway;
   /** The content repository practice exports are read from (`GET /api/practices/:practice/export`); absent: 404. */
   exports?: ExportSource;
+  /** Revoked sessions, second-factor rules and the security log. Without it none of them apply. */
+  security?: PortalSecurity;
+  /** The sign-in service's admin calls (removing a member's second factor); absent: resets are not offered. */
+  authAdmin?: AuthAdmin;
 }
 
 /** A media upload of up to 5 MB arrives base64-encoded inside JSON. */
 export const cmsBodyLimit = 8 * 1024 * 1024;
 
 type Env = { Variables: { identity: Identity } };
+
+const where = (practice: string) => practice.slice(0, 100);
 
 // JSON only: nothing here is a page, so nothing may be loaded, framed or sniffed.
 const apiHeaders = {
@@ -43,7 +52,7 @@ const apiHeaders = {
   'Cache-Control': 'no-store',
 };
 
-const problem = (c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500, error: string, message: string) =>
+const problem = (c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 423 | 500, error: string, message: string) =>
   c.json({ error, message }, status);
 
 export function portalApp(deps: PortalDeps): Hono<Env> {
@@ -81,8 +90,32 @@ export function portalApp(deps: PortalDeps): Hono<Env> {
       c.header('WWW-Authenticate', `Bearer error="invalid_token"`);
       return problem(c, 401, 'unauthorised', `your sign-in is not valid (${e.reason}); please sign in again`);
     }
+    // A session the platform ended (an incident) is refused from its next request, though its
+    // token has not expired.
+    if (deps.security && (await deps.security.isRevoked(c.get('identity')))) {
+      await deps.security.record({ kind: 'session.refused', identity: c.get('identity'), detail: { path: c.req.path.slice(0, 200) } });
+      c.header('WWW-Authenticate', `Bearer error="invalid_token"`);
+      return problem(c, 401, 'session-revoked', 'your sign-in was ended by the platform for security reasons; please sign in again');
+    }
     await next();
   });
+
+  /** The 403 for a caller whose role needs a second factor and whose session has not passed one; undefined when they may go on. */
+  const secondFactorRefusal = async (c: Context<Env>, practice: string): Promise<Response | undefined> => {
+    if (!deps.security) return undefined;
+    const identity = c.get('identity');
+    if (identity.aal === 'aal2') return undefined;
+    const reason = secondFactorReason(await deps.security.accessOf(identity, practice));
+    if (!reason) return undefined;
+    await deps.security.record({ kind: 'mfa.required', identity, practice: where(practice), detail: { path: c.req.path.slice(0, 200) } });
+    return problem(
+      c,
+      403,
+      'mfa-required',
+      `you must sign in with a second step ${reason}: set up an authenticator app on the account page (/account/), then sign in again with a code from it`,
+    );
+  };
+  app.use('/api/practices/:practice/*', async (c, next) => (await secondFactorRefusal(c, c.req.param('practice') ?? '')) ?? next());
 
   const json = bodyLimit({ maxSize: 16 * 1024, onError: (c) => problem(c, 413, 'too-large', 'the request body is larger than 16 KB') });
   const readJson = async (c: Context): Promise<Record<string, unknown>> => {
@@ -139,7 +172,43 @@ export function portalApp(deps: PortalDeps): Hono<Env> {
       return problem(c, 415, 'unsupported-media-type', 'send the request body as JSON with "Content-Type: application/json"');
     const body: unknown = await c.req.json().catch(() => undefined);
     if (body === undefined) return problem(c, 400, 'invalid', 'the request body is not valid JSON');
-    return c.json((await deps.cms.handle(c.get('identity'), body)) ?? null);
+    const practice = typeof (body as { practice?: unknown }).practice === 'string' ? (body as { practice: string }).practice : '';
+    if (practice) {
+      const refusal = await secondFactorRefusal(c, practice);
+      if (refusal) return refusal;
+    }
+    try {
+      return c.json((await deps.cms.handle(c.get('identity'), body)) ?? null);
+    } catch (e) {
+      // Refusals of rights (not of bad input) go to the security log: who, which practice, which action, why.
+      if (e instanceof GatewayError && (e.status === 403 || e.status === 423) && deps.security) {
+        const action = (body as { action?: unknown }).action;
+        await deps.security.record({ kind: 'gateway.refused', identity: c.get('identity'), practice: where(practice), detail: { action: typeof action === 'string' ? action.slice(0, 60) : null, code: e.code, status: e.status } });
+      }
+      throw e;
+    }
+  });
+
+  // A practice manager (or a platform admin) removes a member's second factor when they have lost
+  // it; the member then signs in with an email code and sets up a new one. Logged either way.
+  app.post('/api/practices/:practice/second-factor-resets', json, async (c) => {
+    if (!deps.authAdmin || !deps.security) return problem(c, 404, 'not-found', 'resetting a second factor is not available here');
+    const identity = c.get('identity');
+    const practice = c.req.param('practice');
+    const email = text(await readJson(c), 'email')!;
+    const access = await deps.security.accessOf(identity, practice);
+    const refuse = async (status: 403 | 404, code: string, message: string) => {
+      await deps.security!.record({ kind: 'gateway.refused', identity, practice: where(practice), detail: { action: 'second-factor-reset', code } });
+      return problem(c, status, code, message);
+    };
+    if (access.role !== 'practice_manager' && !access.platformAdmin)
+      return refuse(403, 'forbidden', `only a practice manager of "${practice}" or a platform admin can reset a member's second factor`);
+    const target = (await deps.members.list(identity.claims, practice)).members.find((m) => m.active && m.email.toLowerCase() === email.toLowerCase());
+    if (!target) return refuse(404, 'not-found', `${email} is not an active member of "${practice}": only the practice's own members' factors can be reset here`);
+    if (target.userId === identity.userId) return refuse(403, 'forbidden', 'nobody can reset their own second factor: ask another practice manager or a platform admin');
+    const removed = await deps.authAdmin.deleteFactors(target.userId);
+    await deps.security.record({ kind: 'mfa.reset', identity, practice: where(practice), detail: { member: target.email, factors: removed } });
+    return c.json({ removed, message: `${target.email}'s second factor was removed: they sign in with an email code and set up a new one` });
   });
 
   // A practice's whole content, media and history as one JSON download (docs/export.md), read
