@@ -38,7 +38,7 @@ export interface PortalBuild {
 }
 
 /** The pages, relative to cms/portal/. Each names its own script with <script type="module" src="./x.ts">. */
-export const portalPages = ['members/index.html', 'accept/index.html', 'notices/index.html', 'site/index.html', 'dashboard/index.html', 'sign-in/confirm/index.html', '404.html'] as const;
+export const portalPages = ['members/index.html', 'accept/index.html', 'notices/index.html', 'site/index.html', 'dashboard/index.html', 'account/index.html', 'sign-in/confirm/index.html', '404.html'] as const;
 
 const stylesheetPlaceholder = '/assets/portal.css';
 

@@ -10,6 +10,7 @@ import { showSignIn } from '../portal/shared/sign-in.ts';
 import { showPracticeChoice } from './choose-practice.ts';
 import { forgetDecapBackups, forgetDecapUser } from './decap/decap-user.ts';
 import { takeFlag, takeSignInFromAddress } from './sign-in-link.ts';
+import { withSecondStep } from '../portal/shared/second-step.ts';
 
 let page: Page;
 let client: SupabaseClient;
@@ -88,7 +89,7 @@ function rememberPractice(slug: string | undefined): void {
   if (url.href !== location.href) history.replaceState(null, '', url);
 }
 
-async function signedIn(session: Session): Promise<void> {
+async function signedInNow(session: Session): Promise<void> {
   page.show('Loading', h('h1', {}, 'Edit your practice’s website'), h('p', { 'aria-busy': 'true' }, 'Finding the practices you work on…'));
   let practices: PracticeChoice[];
   try {
@@ -139,5 +140,8 @@ async function openEditor(session: Session, practice: PracticeChoice, practices:
     fatal(`the content editor could not be loaded (${(e as Error).message})`);
   }
 }
+
+/** Signed in: the second step first, when it is due. */
+const signedIn = (session: Session): Promise<void> => withSecondStep(page, client, signedInNow, () => signIn('You have signed out.'))(session);
 
 void start();

@@ -11,6 +11,7 @@ import { problemSlot, setupPage, successBanner, type Page, type Problem } from '
 import { roleDescriptions, roleNames, roles, withArticle, type Role } from '../shared/roles.ts';
 import { showSignIn } from '../shared/sign-in.ts';
 import { responsiveTable } from '../shared/table.ts';
+import { withSecondStep } from '../shared/second-step.ts';
 
 interface Signed {
   session: Session;
@@ -86,7 +87,7 @@ function handle(e: unknown, problems?: { show(p: readonly Problem[]): void }, fi
   else fatal(message);
 }
 
-async function signedIn(session: Session): Promise<void> {
+async function signedInNow(session: Session): Promise<void> {
   let practices: PracticeChoice[];
   try {
     practices = await api.practices();
@@ -400,5 +401,8 @@ function inviteForm(practice: PracticeChoice, problems: ReturnType<typeof proble
     form,
   );
 }
+
+/** Signed in: the second step first, when it is due. */
+const signedIn = (session: Session): Promise<void> => withSecondStep(page, client, signedInNow, () => signIn('You have signed out.'))(session);
 
 void start();

@@ -9,6 +9,7 @@ import { button, h, sentence } from '../shared/dom.ts';
 import { textField } from '../shared/fields.ts';
 import { problemSlot, setupPage, successBanner, type Page, type Problem } from '../shared/page.ts';
 import { showSignIn } from '../shared/sign-in.ts';
+import { withSecondStep } from '../shared/second-step.ts';
 
 let page: Page;
 let client: SupabaseClient;
@@ -46,7 +47,7 @@ function signIn(notice?: string): void {
   });
 }
 
-async function signedIn(_session: Session): Promise<void> {
+async function signedInNow(_session: Session): Promise<void> {
   let practices: PracticeChoice[];
   try {
     practices = (await api.practices()).filter(mayPost);
@@ -144,5 +145,8 @@ function showForm(practice: PracticeChoice, banner?: HTMLElement): void {
     form,
   );
 }
+
+/** Signed in: the second step first, when it is due. */
+const signedIn = (session: Session): Promise<void> => withSecondStep(page, client, signedInNow, () => signIn('You have signed out.'))(session);
 
 void start();

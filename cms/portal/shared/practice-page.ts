@@ -5,6 +5,7 @@ import { ApiError, portalApi, type PortalApi, type PracticeChoice } from './api.
 import { loadConfig, portalClient } from './client.ts';
 import { button, h, sentence } from './dom.ts';
 import { setupPage, type Page } from './page.ts';
+import { withSecondStep } from './second-step.ts';
 import { showSignIn } from './sign-in.ts';
 
 export interface PracticePage {
@@ -56,7 +57,7 @@ export async function startPracticePage(o: PracticePageOptions): Promise<void> {
         linkNote: 'The email also has a sign-in link: it opens the members page.',
         redirectTo: new URL('/members/', location.origin).href,
         notice,
-        onSignedIn: choose,
+        onSignedIn: gate,
       });
     },
     failed(e) {
@@ -81,7 +82,9 @@ export async function startPracticePage(o: PracticePageOptions): Promise<void> {
     }
     page.show('Choose a practice', h('h1', {}, o.chooseHeading), list);
   }
+  // The second sign-in step first, when it is due (also for a session restored from before).
+  const gate = withSecondStep(page, client, choose, () => p.signIn('You have signed out.'));
   const { data } = await client.auth.getSession();
-  if (data.session) await choose();
+  if (data.session) await gate(data.session);
   else p.signIn();
 }
