@@ -33,7 +33,7 @@ beforeEach(() => {
   answer = { status: 200, body: { id: '49a3999c-0ce1-4ea6-ab68-afcd6dc2e794' } };
 });
 
-const apiKey = 're_test_9f8e7d6c5b4a';
+const apiKey = 're_test_fake';
 const from = 'Practice Digital <no-reply@mail.practice-digital.example>';
 const message: EmailMessage = { to: 'jo@example.org', subject: 'Your sign-in code for Practice Digital', text: 'Code 482913', html: '<p>Code 482913</p>' };
 
