@@ -7,7 +7,10 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Mailer } from '../../lib/email/mailer.ts';
 import { outboxMailer } from '../../lib/email/outbox-node.ts';
 import { API_VERSION_HEADER, ApiError, OAuthError, errorBody, errors, requestedApiVersion } from './errors.ts';
+import { json, readJson, isPlainObject } from './http.ts';
 import { loadOrCreateSigningKey } from './keys.ts';
+import { MfaService } from './mfa.ts';
+import { mountMfaRoutes } from './mfa-routes.ts';
 import {
   AuthIssuerConfigError,
   defaultAllowedOrigins,
@@ -19,6 +22,7 @@ import {
 } from './options.ts';
 import { BASE_CSP, confirmPage, deadLinkPage, indexPage, messagePage, pageCsp } from './pages.ts';
 import { AuthService, type LogoutScope, type SessionJson } from './service.ts';
+import { securityEventSink } from './security-events.ts';
 import { emailHookSender } from './send-email-hook.ts';
 import { signInEmail } from './sign-in-email.ts';
 import { AuthStore, type PkceChallenge } from './store.ts';
@@ -52,6 +56,8 @@ export async function createAuthIssuer(o: AuthIssuerAppOptions): Promise<AuthIss
   const mailer: Mailer | undefined = o.mailer ?? (o.outboxDir ? outboxMailer(o.outboxDir) : undefined);
   if (!mailer && !o.sendEmailHook)
     throw new AuthIssuerConfigError('The local auth issuer needs an outbox folder (outboxDir) to write its sign-in emails to, or a Send Email hook (sendEmailHook).');
+  if (o.serviceRoleKey !== undefined && (o.serviceRoleKey.length < 16 || o.serviceRoleKey === o.anonKey))
+    throw new AuthIssuerConfigError("The auth issuer's service role key must be at least 16 characters and differ from the anon key: it unlocks the admin API.");
   const now = o.now ?? Date.now;
   const log = o.log ?? ((line: string) => console.log(line));
   // With a Send Email hook, the hook sends every sign-in email, as on Supabase.
@@ -75,14 +81,18 @@ export async function createAuthIssuer(o: AuthIssuerAppOptions): Promise<AuthIss
   const authDir = o.dataDir ? path.join(o.dataDir, 'auth') : undefined;
   const store = await AuthStore.open(authDir);
   const key = await loadOrCreateSigningKey(authDir, now);
-  const service = new AuthService({ store, key, issuer, now });
+  const service = new AuthService({ store, key, issuer, now, events: securityEventSink(o.onSecurityEvent, now, log) });
+  const mfa = new MfaService(service, productName);
   const verifyPath = `${new URL(issuer).pathname}/verify`;
 
-  const requireApiKey = (c: Context) => {
+  const requireApiKey = (c: Context, also?: string) => {
     if (o.anonKey === undefined) return;
     const given = Buffer.from(c.req.header('apikey') ?? c.req.query('apikey') ?? '');
-    const wanted = Buffer.from(o.anonKey);
-    if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) throw new ApiError(401, 'invalid_api_key', 'Invalid API key');
+    const matches = (key: string) => {
+      const wanted = Buffer.from(key);
+      return given.length === wanted.length && timingSafeEqual(given, wanted);
+    };
+    if (!matches(o.anonKey) && !(also !== undefined && matches(also))) throw new ApiError(401, 'invalid_api_key', 'Invalid API key');
   };
 
   const app = new Hono();
@@ -153,7 +163,7 @@ export async function createAuthIssuer(o: AuthIssuerAppOptions): Promise<AuthIss
       phone_autoconfirm: false,
       sms_provider: '',
       saml_enabled: false,
-      mfa_enabled: false,
+      mfa_enabled: true,
     }),
   );
 
@@ -283,6 +293,8 @@ export async function createAuthIssuer(o: AuthIssuerAppOptions): Promise<AuthIss
     return new Response(null, { status: 204 });
   });
 
+  mountMfaRoutes(app, { service, mfa, requireApiKey, ...(o.serviceRoleKey === undefined ? {} : { serviceRoleKey: o.serviceRoleKey }) });
+
   app.notFound((c) => (c.req.path.startsWith('/auth/v1/') ? failure(c, errors.notFound()) : text('Not found\n', 404)));
 
   app.onError((e, c) => {
@@ -306,10 +318,6 @@ function hostIsLocal(hostHeader: string, publicHostname: string): boolean {
   }
 }
 
-function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers } });
-}
-
 function text(body: string, status: number, headers: Record<string, string> = {}): Response {
   return new Response(body, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers } });
 }
@@ -328,23 +336,6 @@ function redirect(location: string): Response {
 function failure(c: Context, e: ApiError | OAuthError): Response {
   if (e instanceof OAuthError) return json({ error: e.error, error_description: e.message }, 400);
   return json(errorBody(e, requestedApiVersion(c.req.header(API_VERSION_HEADER))), e.status);
-}
-
-async function readJson(c: Context): Promise<Record<string, unknown>> {
-  const raw = await c.req.text();
-  if (!raw.trim()) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw errors.badJson();
-  }
-  if (!isPlainObject(parsed)) throw errors.badJson();
-  return parsed;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function pkceChallenge(challenge: unknown, method: unknown): PkceChallenge | null {

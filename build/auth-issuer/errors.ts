@@ -56,6 +56,30 @@ export const errors = {
   badCodeVerifier: () => new ApiError(400, 'bad_code_verifier', 'code challenge does not match previously saved code verifier'),
   emailSendFailed: () => new ApiError(500, 'unexpected_failure', 'Error sending magic link email'),
   notFound: () => new ApiError(404, 'not_found', 'Not Found'),
+  // Multi-factor authentication.
+  factorNotFound: () => new ApiError(404, 'mfa_factor_not_found', 'Factor not found'),
+  factorIdNotUuid: () => new ApiError(404, 'validation_failed', 'factor_id must be an UUID'),
+  challengeNotFound: () => new ApiError(422, 'mfa_factor_not_found', 'MFA factor with the provided challenge ID not found'),
+  challengeExpired: (id: string) =>
+    new ApiError(422, 'mfa_challenge_expired', `MFA challenge ${id} has expired, verify against another challenge or create a new challenge.`),
+  totpWrong: () => new ApiError(422, 'mfa_verification_failed', 'Invalid TOTP code entered'),
+  // GoTrue has no separate code for a replayed TOTP code; the message says what happened.
+  totpReused: () => new ApiError(422, 'mfa_verification_failed', 'Invalid TOTP code entered: this code has already been used, wait for the next one'),
+  mfaTooManyAttempts: (seconds: number) =>
+    new ApiError(429, 'over_request_rate_limit', `Too many MFA verification attempts. Try again in ${seconds} seconds.`),
+  aal2ToEnrol: () => new ApiError(403, 'insufficient_aal', 'AAL2 required to enroll a new factor'),
+  aal2ToUnenrol: () => new ApiError(422, 'insufficient_aal', 'AAL2 required to unenroll verified factor'),
+  factorNameConflict: (name: string) =>
+    new ApiError(422, 'mfa_factor_name_conflict', `A factor with the friendly name ${JSON.stringify(name)} for this user already exists`),
+  tooManyFactors: () => new ApiError(422, 'too_many_enrolled_mfa_factors', 'Maximum number of verified factors reached, unenroll to continue'),
+  /** Phone and WebAuthn factors are off, as on a Supabase project that enables TOTP only. */
+  factorTypeDisabled: (type: 'phone' | 'webauthn') =>
+    new ApiError(422, `mfa_${type}_enroll_not_enabled`, `MFA enroll is disabled for ${type === 'phone' ? 'Phone' : 'WebAuthn'}`),
+  // The admin API.
+  notAdmin: () => new ApiError(403, 'not_admin', 'User not allowed'),
+  adminDisabled: () =>
+    new ApiError(403, 'not_admin', 'The admin API is off: start the local auth issuer with a serviceRoleKey and send it as the Bearer token'),
+  adminUserNotFound: () => new ApiError(404, 'user_not_found', 'User not found'),
   methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'Method Not Allowed'),
   tooLarge: () => new ApiError(413, 'request_too_large', 'Request body is too large'),
   unexpected: () => new ApiError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'),

@@ -10,7 +10,9 @@ import { checkListenAddress, originFor, refuseProduction, type AuthIssuerOptions
 
 export { authIssuerApp, createAuthIssuer, type AuthIssuerInstance } from './app.ts';
 export { AuthIssuerConfigError, type AuthIssuerAppOptions, type AuthIssuerOptions, type SendEmailHookOptions } from './options.ts';
-export { ACCESS_TOKEN_SECONDS, MAX_CODE_ATTEMPTS, OTP_VALID_MS, RESEND_INTERVAL_MS } from './service.ts';
+export { ACCESS_TOKEN_SECONDS, MAX_CODE_ATTEMPTS, OTP_VALID_MS, RESEND_INTERVAL_MS, type FactorJson, type SessionJson, type UserJson } from './service.ts';
+export { MFA_CHALLENGE_VALID_MS, MFA_LOCK_MS, MFA_MAX_ATTEMPTS, MFA_MAX_FACTORS, MFA_UNVERIFIED_FACTOR_MS, type ChallengeResponse, type EnrolResponse } from './mfa.ts';
+export type { SecurityEvent, SecurityEventHandler, SecurityEventKind } from './security-events.ts';
 
 export interface RunningAuthIssuer {
   /** The Supabase URL to give `createClient` (supabase-js adds `/auth/v1`). */

@@ -1,6 +1,7 @@
 // The issuer's options and the checks that keep it a development tool: loopback only, never in
 // production, and redirects and CORS limited to local origins.
 import type { Mailer } from '../../lib/email/mailer.ts';
+import type { SecurityEvent } from './security-events.ts';
 
 export interface AuthIssuerAppOptions {
   /** Where the issuer is reached, e.g. `http://127.0.0.1:54321` (no path). The JWT `iss` is this + `/auth/v1`. */
@@ -22,6 +23,17 @@ export interface AuthIssuerAppOptions {
   siteUrl?: string;
   /** When set, API requests must carry it in the `apikey` header, as Supabase's gateway requires. */
   anonKey?: string;
+  /**
+   * Turns on the admin API (`/auth/v1/admin/...`): calls must carry it as the Bearer token, as
+   * Supabase's admin API wants the service role key. Without it every admin call is refused.
+   */
+  serviceRoleKey?: string;
+  /**
+   * Told of sign-ins, failed sign-ins, MFA enrolment, verification and failure, factor deletion,
+   * ended sessions and refused refreshes, for the security log. Never given a code, token,
+   * secret or link. A handler that throws is logged and does not fail the request.
+   */
+  onSecurityEvent?: (e: SecurityEvent) => void;
   /** The clock, in milliseconds since the epoch (tests move it). */
   now?: () => number;
   /** The environment checked for production mode; `process.env` by default. */

@@ -5,7 +5,8 @@ import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 import { isEmailAddress } from '../../lib/email/mailer.ts';
 import { errors } from './errors.ts';
 import type { SigningKey } from './keys.ts';
-import type { AmrEntry, AuthStore, OtpGrant, PkceChallenge, SessionRecord, UserRecord } from './store.ts';
+import type { SecurityEventSink } from './security-events.ts';
+import type { AmrEntry, AuthStore, FactorRecord, OtpGrant, PkceChallenge, SessionRecord, UserRecord } from './store.ts';
 
 export const ACCESS_TOKEN_SECONDS = 3600;
 export const OTP_VALID_MS = 60 * 60_000;
@@ -26,9 +27,22 @@ export interface UserJson {
   app_metadata: { provider: 'email'; providers: ['email'] };
   user_metadata: Record<string, unknown>;
   identities: unknown[];
+  /** Present when the user has enrolled at least one factor, as GoTrue omits an empty list. */
+  factors?: FactorJson[];
   created_at: string;
   updated_at: string;
   is_anonymous: false;
+}
+
+/** A factor as GoTrue lists it (on the user, and from the admin API). The secret never appears. */
+export interface FactorJson {
+  id: string;
+  friendly_name?: string;
+  factor_type: 'totp';
+  status: 'unverified' | 'verified';
+  created_at: string;
+  updated_at: string;
+  last_challenged_at: string | null;
 }
 
 export interface SessionJson {
@@ -57,6 +71,8 @@ export interface AuthServiceOptions {
   /** `<public url>/auth/v1`: the JWT `iss`. */
   issuer: string;
   now: () => number;
+  /** The security log; nothing is reported without it. */
+  events?: SecurityEventSink;
 }
 
 export class AuthService {
@@ -64,6 +80,7 @@ export class AuthService {
   readonly key: SigningKey;
   readonly issuer: string;
   readonly now: () => number;
+  readonly events: SecurityEventSink;
   private readonly codeKey: Buffer;
 
   constructor(o: AuthServiceOptions) {
@@ -71,6 +88,7 @@ export class AuthService {
     this.key = o.key;
     this.issuer = o.issuer;
     this.now = o.now;
+    this.events = o.events ?? (() => {});
     this.codeKey = Buffer.from(o.store.state.secret, 'base64');
   }
 
@@ -154,23 +172,27 @@ export class AuthService {
     const grant = this.state.otps[email];
     const expected = grant ? Buffer.from(grant.code_mac, 'hex') : this.codeMac(email, 'no code was requested');
     const matches = timingSafeEqual(this.codeMac(email, token), expected) && /^\d{6}$/.test(token);
+    const failed = (reason: string) => this.events({ kind: 'sign_in_failed', userId: this.store.userByEmail(email)?.id, email, detail: { method: 'otp', reason } });
     if (!grant || grant.expires_at <= now) {
       if (grant) {
         delete this.state.otps[email];
         await this.store.commit(now);
       }
+      failed('expired');
       throw errors.otpExpired();
     }
     if (!matches) {
       grant.failed_attempts += 1;
-      if (grant.failed_attempts >= MAX_CODE_ATTEMPTS) delete this.state.otps[email];
+      const last = grant.failed_attempts >= MAX_CODE_ATTEMPTS;
+      if (last) delete this.state.otps[email];
       await this.store.commit(now);
+      failed(last ? 'too_many_attempts' : 'wrong');
       throw errors.otpExpired();
     }
     delete this.state.otps[email];
     const user = this.store.userByEmail(email);
     if (!user) throw errors.otpExpired();
-    return this.signIn(user);
+    return this.signIn(user, 'otp');
   }
 
   private grantForLink(linkToken: string): { email: string; grant: OtpGrant } | undefined {
@@ -193,7 +215,10 @@ export class AuthService {
    */
   async useLink(linkToken: string, o: { allowPkceCode: boolean }): Promise<{ session: SessionJson } | { authCode: string }> {
     const found = this.grantForLink(linkToken);
-    if (!found) throw errors.otpExpired();
+    if (!found) {
+      this.events({ kind: 'sign_in_failed', detail: { method: 'magiclink', reason: 'expired' } });
+      throw errors.otpExpired();
+    }
     const { email, grant } = found;
     delete this.state.otps[email];
     const user = this.store.userByEmail(email);
@@ -206,7 +231,7 @@ export class AuthService {
       await this.store.commit(now);
       return { authCode };
     }
-    return { session: await this.signIn(user) };
+    return { session: await this.signIn(user, 'magiclink') };
   }
 
   /** POST /token?grant_type=pkce: an authorisation code and the verifier whose challenge it was issued for. */
@@ -232,12 +257,12 @@ export class AuthService {
     }
     const user = this.state.users[record.user_id];
     if (!user) throw errors.flowStateNotFound();
-    return this.signIn(user);
+    return this.signIn(user, 'magiclink_pkce');
   }
 
   // --- sessions -------------------------------------------------------------------------------
 
-  private async signIn(user: UserRecord): Promise<SessionJson> {
+  private async signIn(user: UserRecord, method: 'otp' | 'magiclink' | 'magiclink_pkce'): Promise<SessionJson> {
     const now = this.now();
     const at = this.iso(now);
     user.email_confirmed_at ??= at;
@@ -250,10 +275,12 @@ export class AuthService {
       updated_at: at,
       refreshed_at: null,
       amr: [{ method: 'otp', timestamp: Math.floor(now / 1000) }],
+      aal: 'aal1',
     };
     this.state.sessions[session.id] = session;
     const refreshToken = this.newRefreshToken(session.id, null, at);
     await this.store.commit(now);
+    this.events({ kind: 'sign_in', userId: user.id, email: user.email, detail: { method } });
     return this.sessionJson(user, session, refreshToken);
   }
 
@@ -270,18 +297,23 @@ export class AuthService {
     const hash = sha256(token);
     const record = this.state.refresh_tokens[hash];
     const now = this.now();
-    if (!record) throw errors.refreshNotFound();
+    if (!record) {
+      this.events({ kind: 'refresh_refused', detail: { reason: 'not_found' } });
+      throw errors.refreshNotFound();
+    }
     const session = this.state.sessions[record.session_id];
     const user = session ? this.state.users[session.user_id] : undefined;
     if (!session || !user) {
       delete this.state.refresh_tokens[hash];
       await this.store.commit(now);
+      this.events({ kind: 'refresh_refused', detail: { reason: 'session_ended' } });
       throw errors.refreshNotFound();
     }
     if (record.revoked) {
       // Reuse: someone else may hold the newer token. End the session family.
       this.store.deleteSessions([session.id]);
       await this.store.commit(now);
+      this.events({ kind: 'refresh_refused', userId: user.id, email: user.email, detail: { reason: 'already_used', session_ended: true } });
       throw errors.refreshAlreadyUsed();
     }
     record.revoked = true;
@@ -323,6 +355,53 @@ export class AuthService {
     const ending = scope === 'local' ? [session.id] : scope === 'others' ? ofUser.filter((id) => id !== session.id) : ofUser;
     this.store.deleteSessions(ending);
     await this.store.commit(this.now());
+    this.events({ kind: 'sessions_revoked', userId: user.id, email: user.email, detail: { by: 'user', scope, count: ending.length } });
+  }
+
+  /** Ends every session of a user (the admin "global sign-out"); returns how many there were. */
+  async endAllSessions(user: UserRecord, reason: string): Promise<number> {
+    const ending = Object.values(this.state.sessions).filter((s) => s.user_id === user.id).map((s) => s.id);
+    this.store.deleteSessions(ending);
+    await this.store.commit(this.now());
+    this.events({ kind: 'sessions_revoked', userId: user.id, email: user.email, detail: { by: 'admin', scope: 'global', count: ending.length, reason } });
+    return ending.length;
+  }
+
+  /**
+   * Raises a session to aal2 after a verified factor, as GoTrue does: the same session, the
+   * factor's method added to `amr` (most recent first), its refresh token swapped for a new one,
+   * and the user's other sessions still below aal2 ended.
+   */
+  async raiseToAal2(user: UserRecord, session: SessionRecord, factor: FactorRecord): Promise<SessionJson> {
+    const now = this.now();
+    const at = this.iso(now);
+    session.aal = 'aal2';
+    session.factor_id = factor.id;
+    session.amr = [{ method: 'totp', timestamp: Math.floor(now / 1000) }, ...session.amr.filter((a) => a.method !== 'totp')];
+    session.updated_at = at;
+    let parent: string | null = null;
+    for (const [hash, token] of Object.entries(this.state.refresh_tokens))
+      if (token.session_id === session.id && !token.revoked) {
+        token.revoked = true;
+        parent = hash;
+      }
+    const refreshToken = this.newRefreshToken(session.id, parent, at);
+    const below = Object.values(this.state.sessions).filter((s) => s.user_id === user.id && s.id !== session.id && (s.aal ?? 'aal1') !== 'aal2');
+    this.store.deleteSessions(below.map((s) => s.id));
+    await this.store.commit(now);
+    if (below.length)
+      this.events({ kind: 'sessions_revoked', userId: user.id, email: user.email, detail: { by: 'mfa', scope: 'aal1', count: below.length } });
+    return this.sessionJson(user, session, refreshToken);
+  }
+
+  /** A factor is gone: the sessions it raised fall back to aal1 (their next token says so), as in GoTrue. */
+  lowerSessionsOf(factorId: string): void {
+    for (const s of Object.values(this.state.sessions))
+      if (s.factor_id === factorId) {
+        s.aal = 'aal1';
+        delete s.factor_id;
+        s.amr = s.amr.filter((a) => a.method !== 'totp');
+      }
   }
 
   // --- shapes ---------------------------------------------------------------------------------
@@ -353,7 +432,7 @@ export class AuthService {
       app_metadata: { provider: 'email', providers: ['email'] },
       user_metadata: user.user_metadata,
       role: 'authenticated',
-      aal: 'aal1',
+      aal: session.aal ?? 'aal1',
       amr: session.amr satisfies AmrEntry[],
       session_id: session.id,
       is_anonymous: false,
@@ -389,9 +468,27 @@ export class AuthService {
           email: user.email,
         },
       ],
+      ...this.factorsField(user),
       created_at: user.created_at,
       updated_at: user.updated_at,
       is_anonymous: false,
     };
   }
+
+  private factorsField(user: UserRecord): { factors?: FactorJson[] } {
+    const factors = this.store.factorsOf(user.id);
+    return factors.length ? { factors: factors.map(factorJson) } : {};
+  }
+}
+
+export function factorJson(f: FactorRecord): FactorJson {
+  return {
+    id: f.id,
+    ...(f.friendly_name ? { friendly_name: f.friendly_name } : {}),
+    factor_type: f.factor_type,
+    status: f.status,
+    created_at: f.created_at,
+    updated_at: f.updated_at,
+    last_challenged_at: f.last_challenged_at,
+  };
 }

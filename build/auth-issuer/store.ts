@@ -1,7 +1,9 @@
 // The issuer's state: users, sessions, refresh tokens, pending sign-in codes. Kept in memory and,
 // with a data folder, written to `<dataDir>/auth/state.json` after every change (atomically, one
 // write at a time). Secrets are stored only as hashes: refresh tokens, link tokens and PKCE codes
-// as SHA-256, one-time codes as an HMAC under a per-installation key.
+// as SHA-256, one-time codes as an HMAC under a per-installation key. TOTP secrets cannot be
+// hashed (each check recomputes the code from them), so they rely on the file's owner-only mode,
+// as GoTrue's rely on the database unless its column encryption is on.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,7 +33,39 @@ export interface SessionRecord {
   created_at: string;
   updated_at: string;
   refreshed_at: string | null;
+  /** Most recent first, as GoTrue lists them. */
   amr: AmrEntry[];
+  /** Missing in state written before MFA: `aal1`. */
+  aal?: 'aal1' | 'aal2';
+  /** The factor that raised the session to aal2. */
+  factor_id?: string;
+}
+
+export interface FactorRecord {
+  id: string;
+  user_id: string;
+  factor_type: 'totp';
+  friendly_name: string;
+  status: 'unverified' | 'verified';
+  /** Base32. */
+  secret: string;
+  created_at: string;
+  updated_at: string;
+  last_challenged_at: string | null;
+  /** The TOTP time step of the last code accepted: no code of that step or earlier works again. */
+  last_used_step: number | null;
+  /** Wrong codes since the last right one; at the limit the factor is locked for a while. */
+  failed_attempts: number;
+  /** Milliseconds since the epoch. */
+  locked_until: number | null;
+}
+
+export interface ChallengeRecord {
+  id: string;
+  factor_id: string;
+  created_at: number;
+  /** Milliseconds since the epoch. */
+  expires_at: number;
 }
 
 export interface RefreshTokenRecord {
@@ -81,6 +115,10 @@ export interface AuthState {
   auth_codes: Record<string, AuthCodeRecord>;
   /** When a sign-in email last went to each address (milliseconds since the epoch). */
   last_sent: Record<string, number>;
+  /** MFA factors by id. */
+  factors: Record<string, FactorRecord>;
+  /** MFA challenges by id. */
+  mfa_challenges: Record<string, ChallengeRecord>;
 }
 
 function emptyState(): AuthState {
@@ -93,6 +131,8 @@ function emptyState(): AuthState {
     otps: {},
     auth_codes: {},
     last_sent: {},
+    factors: {},
+    mfa_challenges: {},
   };
 }
 
@@ -147,6 +187,18 @@ export class AuthStore {
     return user;
   }
 
+  factorsOf(userId: string): FactorRecord[] {
+    return Object.values(this.state.factors)
+      .filter((f) => f.user_id === userId)
+      .sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
+  }
+
+  /** Removes a factor and its challenges. */
+  deleteFactor(id: string): void {
+    delete this.state.factors[id];
+    for (const [cid, c] of Object.entries(this.state.mfa_challenges)) if (c.factor_id === id) delete this.state.mfa_challenges[cid];
+  }
+
   /** Ends sessions and forgets their refresh tokens. */
   deleteSessions(ids: Iterable<string>): void {
     const gone = new Set(ids);
@@ -160,6 +212,8 @@ export class AuthStore {
     for (const [email, grant] of Object.entries(s.otps)) if (grant.expires_at <= now) delete s.otps[email];
     for (const [hash, code] of Object.entries(s.auth_codes)) if (code.expires_at <= now) delete s.auth_codes[hash];
     for (const [email, at] of Object.entries(s.last_sent)) if (now - at >= 60_000) delete s.last_sent[email];
+    // Kept an hour past expiry, so a late verify is told the challenge expired rather than unknown.
+    for (const [id, c] of Object.entries(s.mfa_challenges)) if (c.expires_at + 3_600_000 <= now) delete s.mfa_challenges[id];
     if (!this.file) return Promise.resolve();
     const file = this.file;
     const snapshot = `${JSON.stringify(s, null, 1)}\n`;
