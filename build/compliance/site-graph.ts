@@ -30,10 +30,19 @@ export function siteGraph(practice: Practice, now: Date): SiteGraph {
     services: site.practice.services.map((s) => s.url!),
     news: site.practice.news.map((n) => n.url!),
   };
+  // Every page repeats the menu, footer and breadcrumbs, and parsing a URL is most of the graph's
+  // cost: each distinct link is resolved once.
+  const resolved = new Map<string, string | undefined>();
+  const resolve = (href: string): string | undefined => {
+    if (resolved.has(href)) return resolved.get(href);
+    const to = sitePath(href, site.origin);
+    resolved.set(href, to);
+    return to;
+  };
   const links = new Map<string, string[]>();
   for (const r of routes) {
     const all = [...everyPage, ...r.breadcrumbs.map((b) => b.href), ...(byView[r.view] ?? []), ...hrefs(r.html)];
-    links.set(r.url, [...new Set(all.flatMap((h) => sitePath(h, site.origin) ?? []))]);
+    links.set(r.url, [...new Set(all.flatMap((h) => resolve(h) ?? []))]);
   }
   return { urls: new Set(routes.map((r) => r.url)), linksFrom: (url) => links.get(url) ?? [] };
 }

@@ -11,11 +11,19 @@ const md = new MarkdownIt({ html: true, linkify: false });
 const abbreviations = ['e.g.', 'i.e.', 'etc.', 'a.m.', 'p.m.', 'approx.', 'dr.', 'mr.', 'mrs.', 'ms.', 'prof.', 'st.', 'no.', 'vs.', 'tel.', 'ext.', 'inc.', 'ltd.', 'jan.', 'feb.', 'mar.', 'apr.', 'jun.', 'jul.', 'aug.', 'sep.', 'sept.', 'oct.', 'nov.', 'dec.'];
 /** Each abbreviation with its pattern, made once: at the start of the text or after a character that is not part of a word. */
 const abbreviationPatterns: [string, RegExp][] = abbreviations.map((a) => [a, new RegExp(`(^|[^\\w])(${a.replace(/\./g, '\\.')})`, 'gi')]);
+/** True for any text where one of the patterns could match: an abbreviation starting a word (its first letter after no letter, digit or "_"). */
+const mayHoldAbbreviation = new RegExp(`\\b(?:${abbreviations.map((a) => a.replace(/\./g, '\\.')).join('|')})`, 'i');
 /** Stands in for a full stop that does not end a sentence, while sentences are split. */
 const heldStop = '\u2024';
 
 /** Addresses and email addresses: not read as words by anyone. The trailing full stop of a sentence is left alone. */
 const addressPattern = /\b(?:https?:\/\/|www\.)\S*[^\s.,;:!?)"'\u2019]|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:[a-z0-9-]+\.)+(?:uk|com|org|net|gov|nhs|example|io|info|scot|wales|cymru)(?:\/\S*[^\s.,;:!?)"'\u2019])?(?![\w-])/gi;
+
+/** What every match of addressPattern contains: "://", "www.", "@", or a stop before one of its endings. */
+const mayHoldAddress = /:\/\/|www\.|@|\.(?:uk|com|org|net|gov|nhs|example|io|info|scot|wales|cymru)/i;
+
+/** Runs of white space as one space. Only a run, or a space other than " ", needs replacing, and most text has neither. */
+const singleSpaced = (s: string): string => (/\s\s|[^\S ]/.test(s) ? s.replace(/\s+/g, ' ') : s);
 
 /** The text of one block's inline tokens: link text kept, link addresses, code, images and tags dropped. */
 function inlineText(tokens: readonly Token[]): string {
@@ -42,7 +50,7 @@ export function proseBlocks(markdown: string): string[] {
       if (text) blocks.push(text);
       row = undefined;
     } else if (t.type === 'inline') {
-      const text = inlineText(t.children ?? []).replace(/\s+/g, ' ').trim();
+      const text = singleSpaced(inlineText(t.children ?? [])).trim();
       if (row) row.push(text);
       else if (text) blocks.push(text);
     } else if (t.type === 'html_block') {
@@ -67,12 +75,14 @@ function stripFrontMatter(markdown: string): string {
 
 /** Splits one block into sentences; a block that ends without a full stop is still one (a heading, a list item). */
 export function sentencesOf(block: string): string[] {
-  let text = block.replace(addressPattern, ' ');
-  // Most blocks hold none of the abbreviations: looking for each first (case folding of ASCII is
-  // the same either way) saves a pass of every pattern over every block.
-  const lower = text.toLowerCase();
-  for (const [a, pattern] of abbreviationPatterns) {
-    if (lower.includes(a)) text = text.replace(pattern, (_, before: string, found: string) => before + found.replace(/\./g, heldStop));
+  // Most blocks hold no address and none of the abbreviations: a quick look for what every match
+  // must contain saves running each full pattern over every block.
+  let text = mayHoldAddress.test(block) ? block.replace(addressPattern, ' ') : block;
+  if (mayHoldAbbreviation.test(text)) {
+    const lower = text.toLowerCase();
+    for (const [a, pattern] of abbreviationPatterns) {
+      if (lower.includes(a)) text = text.replace(pattern, (_, before: string, found: string) => before + found.replace(/\./g, heldStop));
+    }
   }
   // Initials and single letters with stops ("J. Smith", "U.K.") do not end sentences either.
   text = text.replace(/\b([A-Z])\.(?=\s*[A-Z]\b|[A-Z]\.)/g, `$1${heldStop}`);
@@ -80,7 +90,10 @@ export function sentencesOf(block: string): string[] {
   text = text.replace(/(\d)\.(?=\d)/g, `$1${heldStop}`);
   return text
     .split(/(?<=[.!?\u2026]+["'\u2019\u201d)]*)\s+/)
-    .map((s) => s.replaceAll(heldStop, '.').replace(/\s+/g, ' ').trim())
+    .map((s) => {
+      if (s.includes(heldStop)) s = s.replaceAll(heldStop, '.');
+      return singleSpaced(s).trim();
+    })
     .filter((s) => /[\p{L}\p{N}]/u.test(s));
 }
 

@@ -112,24 +112,44 @@ function syllablesInPart(part: string): number {
 const known = new Map<string, Word | null>();
 const mostKnown = 20_000;
 
-function wordOfKnown(token: string): Word | undefined {
+function knownWord(token: string): Word | null {
   let w = known.get(token);
   if (w === undefined) {
     if (known.size >= mostKnown) known.clear();
     w = wordOf(token) ?? null;
     known.set(token, w);
   }
-  // A copy each time: callers may keep or change the words they are given.
-  return w ? { ...w } : undefined;
+  return w;
+}
+
+/** The tokens of one sentence: split at spaces and dashes, phone numbers kept whole. */
+function tokensOf(sentence: string): string[] {
+  // Every phone number has a "0" or a "+": most sentences have neither.
+  const joined = sentence.includes('0') || sentence.includes('+') ? sentence.replace(phoneNumber, (n) => n.replace(/[\s-]/g, '')) : sentence;
+  return joined.split(/[\s—]+|\s[–-]\s|(?<=\p{L})\/(?=\p{L})/u);
 }
 
 /** The words of one sentence, in order. */
 export function wordsOf(sentence: string): Word[] {
-  const joined = sentence.replace(phoneNumber, (n) => n.replace(/[\s-]/g, ''));
   const words: Word[] = [];
-  for (const token of joined.split(/[\s—]+|\s[–-]\s|(?<=\p{L})\/(?=\p{L})/u)) {
-    const w = wordOfKnown(token);
-    if (w) words.push(w);
+  for (const token of tokensOf(sentence)) {
+    const w = knownWord(token);
+    // A copy each time: callers may keep or change the words they are given.
+    if (w) words.push({ ...w });
   }
   return words;
+}
+
+/** How many words one sentence has and their syllables: what wordsOf gives, counted without making the words. */
+export function countWords(sentence: string): { words: number; syllables: number } {
+  let words = 0;
+  let syllables = 0;
+  for (const token of tokensOf(sentence)) {
+    const w = knownWord(token);
+    if (w) {
+      words++;
+      syllables += w.syllables;
+    }
+  }
+  return { words, syllables };
 }

@@ -3,7 +3,7 @@
 // means a reading age of about 9 to 11 (NHS England's guidance), so 11 is the upper bound.
 // Runtime-neutral: `pd check` and the CMS preview (in the browser) both call it. See decision 21.
 import { proseSentences } from './readability-prose.ts';
-import { wordsOf } from './readability-words.ts';
+import { countWords } from './readability-words.ts';
 
 /** The highest acceptable reading age, in years. */
 export const readingAgeTarget = 11;
@@ -36,17 +36,17 @@ export interface Readability {
 /** Scores the prose of a Markdown page body (a whole file with front matter is accepted too). */
 export function readability(markdown: string): Readability {
   const sentences = proseSentences(markdown)
-    .map((text) => ({ text, words: wordsOf(text) }))
-    .filter((s) => s.words.length > 0);
-  const words = sentences.reduce((n, s) => n + s.words.length, 0);
-  const syllables = sentences.reduce((n, s) => n + s.words.reduce((m, w) => m + w.syllables, 0), 0);
+    .map((text) => ({ text, ...countWords(text) }))
+    .filter((s) => s.words > 0);
+  const words = sentences.reduce((n, s) => n + s.words, 0);
+  const syllables = sentences.reduce((n, s) => n + s.syllables, 0);
   const wordsPerSentence = sentences.length ? words / sentences.length : 0;
   const syllablesPerWord = words ? syllables / words : 0;
   const gradeLevel = words ? 0.39 * wordsPerSentence + 11.8 * syllablesPerWord - 15.59 : 0;
   const readingEase = words ? 206.835 - 1.015 * wordsPerSentence - 84.6 * syllablesPerWord : 0;
   const longestSentences = sentences
     .map((s, i) => ({ ...s, i }))
-    .sort((a, b) => b.words.length - a.words.length || a.i - b.i)
+    .sort((a, b) => b.words - a.words || a.i - b.i)
     .slice(0, 3)
     .map((s) => s.text);
   const tooShort = words < minimumWords;
