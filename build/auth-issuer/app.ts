@@ -81,7 +81,7 @@ export async function createAuthIssuer(o: AuthIssuerAppOptions): Promise<AuthIss
   const authDir = o.dataDir ? path.join(o.dataDir, 'auth') : undefined;
   const store = await AuthStore.open(authDir);
   const key = await loadOrCreateSigningKey(authDir, now);
-  const service = new AuthService({ store, key, issuer, now, events: securityEventSink(o.onSecurityEvent, now, log) });
+  const service = new AuthService({ store, key, issuer, now, events: securityEventSink(o.onSecurityEvent, now, log), ...(o.resendIntervalMs !== undefined ? { resendIntervalMs: o.resendIntervalMs } : {}) });
   const mfa = new MfaService(service, productName);
   const verifyPath = `${new URL(issuer).pathname}/verify`;
 

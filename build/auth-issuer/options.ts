@@ -36,6 +36,8 @@ export interface AuthIssuerAppOptions {
   onSecurityEvent?: (e: SecurityEvent) => void;
   /** The clock, in milliseconds since the epoch (tests move it). */
   now?: () => number;
+  /** Least time between two codes to one address (60 s, as Supabase's default; tests that sign one person in twice lower it). */
+  resendIntervalMs?: number;
   /** The environment checked for production mode; `process.env` by default. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Where the issuer's few log lines go; `console.log` by default. Never given codes, links or tokens. */

@@ -73,6 +73,7 @@ export interface AuthServiceOptions {
   now: () => number;
   /** The security log; nothing is reported without it. */
   events?: SecurityEventSink;
+  resendIntervalMs?: number;
 }
 
 export class AuthService {
@@ -81,6 +82,7 @@ export class AuthService {
   readonly issuer: string;
   readonly now: () => number;
   readonly events: SecurityEventSink;
+  readonly resendIntervalMs: number;
   private readonly codeKey: Buffer;
 
   constructor(o: AuthServiceOptions) {
@@ -89,6 +91,7 @@ export class AuthService {
     this.issuer = o.issuer;
     this.now = o.now;
     this.events = o.events ?? (() => {});
+    this.resendIntervalMs = o.resendIntervalMs ?? RESEND_INTERVAL_MS;
     this.codeKey = Buffer.from(o.store.state.secret, 'base64');
   }
 
@@ -125,8 +128,8 @@ export class AuthService {
   }): Promise<{ code: string; linkToken: string }> {
     const now = this.now();
     const last = this.state.last_sent[o.email];
-    if (last !== undefined && now - last < RESEND_INTERVAL_MS && now >= last)
-      throw errors.emailRateLimit(Math.ceil((RESEND_INTERVAL_MS - (now - last)) / 1000));
+    if (last !== undefined && now - last < this.resendIntervalMs && now >= last)
+      throw errors.emailRateLimit(Math.ceil((this.resendIntervalMs - (now - last)) / 1000));
     let user = this.store.userByEmail(o.email);
     if (!user) {
       if (!o.createUser) throw errors.signupsDisabled();

@@ -15,6 +15,10 @@ import { portalApp } from '../../lib/portal/app.ts';
 import { authEmailHook, hookPath } from '../../lib/webhooks/auth-email-app.ts';
 import { dbWebhooks } from '../../lib/webhooks/db-app.ts';
 import { siteGraph } from '../compliance/site-graph.ts';
+import { authAdmin } from '../../lib/auth/auth-admin.ts';
+import { databaseSecurity } from '../../lib/portal/database-security.ts';
+import { freezeState } from '../../lib/security/freezes.ts';
+import { recordSecurityEvent } from '../../lib/security/security-events.ts';
 import { gocardlessWebhooks } from '../../lib/webhooks/gocardless-app.ts';
 import { startAuthIssuer } from '../auth-issuer/index.ts';
 import { openConfiguredDatabase, type OpenedDatabase } from '../db/open-database.ts';
@@ -30,12 +34,16 @@ import { revisionStore } from '../publish/revision-store.ts';
 
 /** The local sign-in service's public key for supabase-js. Like Supabase's anon key, it is not a secret. */
 export const LOCAL_ANON_KEY = 'local-development-anon-key';
+/** The local sign-in service's admin key: the portal uses it to remove a member's lost second factor. Local only. */
+export const LOCAL_SERVICE_ROLE_KEY = 'local-development-service-role-key';
 
 export interface LocalPortalOptions {
   /** Where the portal's pages are built; by default `portal/` beside the revision store (`.pd/portal`). */
   portalDir?: string;
   /** The local sign-in service's clock, in milliseconds (tests move it). */
   authNow?: () => number;
+  /** Least time between two sign-in codes to one address (tests that sign one person in twice lower it). */
+  authResendIntervalMs?: number;
   /** Told after each CMS commit on `main`: rebuild that practice (publish on commit). */
   onPublished?: (event: PublishedEvent) => void | Promise<void>;
   log?: (message: string) => void;
@@ -83,7 +91,14 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
       outboxDir: settings.outboxDir,
       allowedOrigins: [`http://*.localhost:${settings.port}`],
       anonKey: LOCAL_ANON_KEY,
+      serviceRoleKey: LOCAL_SERVICE_ROLE_KEY,
+      // Sign-ins, failed codes and second-factor changes go to the security log.
+      onSecurityEvent: (e) =>
+        void recordSecurityEvent(opened.db, { kind: e.kind, ...(e.userId ? { userId: e.userId } : {}), ...(e.email ? { email: e.email } : {}), ...(e.detail ? { detail: e.detail } : {}) }, `sign-in service: record a ${e.kind} security event`).catch(
+          (err: Error) => console.error(`security log: ${err.name}`),
+        ),
       ...(o.authNow ? { now: o.authNow } : {}),
+      ...(o.authResendIntervalMs !== undefined ? { resendIntervalMs: o.authResendIntervalMs } : {}),
       ...(o.sendEmailHook ? { sendEmailHook: { url: `${settings.portalUrl}${hookPath}`, secret: hookSecret, fetch: callPortal } } : {}),
     });
     // Demo people only ever go into the embedded database, never a configured server.
@@ -112,6 +127,7 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
               memberOf: (identity, practice) => members.memberOf(identity.claims, practice),
               live: localLiveSites(revisionStore(settings.storeDir)),
               siteGraph,
+              freezeState: (practice) => freezeState(opened.db, practice),
               ...(o.onPublished ? { onPublished: o.onPublished } : {}),
               // Workflow emails (review waiting, change live, urgent notice) go to the outbox too.
               notify: { mailer: outboxMailer(settings.outboxDir), portalUrl: settings.portalUrl, recipients: (p, roles) => members.membersWithRole(p, roles) },
@@ -120,6 +136,8 @@ export async function startLocalPortal(root: string, settings: Settings, authPor
         : {}),
       mailer: outboxMailer(settings.outboxDir),
       portalUrl: settings.portalUrl,
+      security: databaseSecurity(opened.db),
+      authAdmin: authAdmin({ url: issuer.url, serviceKey: LOCAL_SERVICE_ROLE_KEY }),
       webhooks: [
         ...(o.sendEmailHook ? [authEmailHook({ secret: hookSecret, mailer: outboxMailer(settings.outboxDir), portalUrl: settings.portalUrl })] : []),
         ...(settings.webhookSecrets.gocardless ? [gocardlessWebhooks({ db: opened.db, secret: settings.webhookSecrets.gocardless })] : []),

@@ -183,7 +183,7 @@ export function portalApp(deps: PortalDeps): Hono<Env> {
       // Refusals of rights (not of bad input) go to the security log: who, which practice, which action, why.
       if (e instanceof GatewayError && (e.status === 403 || e.status === 423) && deps.security) {
         const action = (body as { action?: unknown }).action;
-        await deps.security.record({ kind: 'gateway.refused', identity: c.get('identity'), practice: where(practice), detail: { action: typeof action === 'string' ? action.slice(0, 60) : null, code: e.code, status: e.status } });
+        await deps.security.record({ kind: 'gateway.refused', identity: c.get('identity'), practice: where(practice), detail: { action: typeof action === 'string' ? action.slice(0, 60) : null, refusal: e.code, status: e.status } });
       }
       throw e;
     }
@@ -198,7 +198,7 @@ export function portalApp(deps: PortalDeps): Hono<Env> {
     const email = text(await readJson(c), 'email')!;
     const access = await deps.security.accessOf(identity, practice);
     const refuse = async (status: 403 | 404, code: string, message: string) => {
-      await deps.security!.record({ kind: 'gateway.refused', identity, practice: where(practice), detail: { action: 'second-factor-reset', code } });
+      await deps.security!.record({ kind: 'gateway.refused', identity, practice: where(practice), detail: { action: 'second-factor-reset', refusal: code } });
       return problem(c, status, code, message);
     };
     if (access.role !== 'practice_manager' && !access.platformAdmin)
