@@ -5,8 +5,11 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import postgres from 'postgres';
 import { momentsBetween } from '../../../lib/content/lifecycle.ts';
 import { remindersToSend, reminderStage } from '../../../lib/content/lifecycle-reminders.ts';
+import { database, type Database } from '../../../lib/db/database.ts';
+import { postgresDriver } from '../../../lib/db/postgres-driver.ts';
 import { listPractices, loadPractice } from '../../../lib/content/load-practice.ts';
 import type { Practice } from '../../../lib/content/practice.ts';
 import { reviewsDue, type ReviewDue } from '../../../lib/content/schedule.ts';
@@ -15,7 +18,7 @@ import { reviewsDueEmail } from '../../../lib/email/messages/reviews-due.ts';
 import { outboxMailer } from '../../../lib/email/outbox-node.ts';
 import { resendMailer } from '../../../lib/email/resend.ts';
 import { membersService } from '../../../lib/members/members.ts';
-import { openConfiguredDatabase, type OpenedDatabase } from '../../db/open-database.ts';
+import { openConfiguredDatabase } from '../../db/open-database.ts';
 import { fsReader } from '../../node/fs-reader.ts';
 import { repoRoot } from '../../node/paths.ts';
 import { loadSettings, type Settings } from '../../node/settings.ts';
@@ -130,7 +133,7 @@ export const tick: Command = {
       .filter((r) => loaded.has(r.practice))
       .map((r) => ({ r, practice: loaded.get(r.practice)!, batch: remindersToSend(r.practice, reviewsDue(loaded.get(r.practice)!, now, reminderHorizonDays), sent) }))
       .filter((b) => b.batch.due.length);
-    let opened: OpenedDatabase | undefined;
+    let opened: { db: Database; close(): Promise<void> } | undefined;
     try {
       for (const { r, practice, batch } of batches) {
         r.reminders.due = batch.due;
@@ -139,7 +142,7 @@ export const tick: Command = {
           say(`${r.practice}: would remind the practice managers about ${what}`);
           continue;
         }
-        opened ??= await openConfiguredDatabase(root, settings);
+        opened ??= await openPortalDatabase(root, settings);
         const managers = await membersService(opened.db).membersWithRole(r.practice, ['practice_manager']);
         if (!managers.length) {
           // Not recorded as sent: the reminder goes once someone can read it.
@@ -181,6 +184,18 @@ async function liveBuiltAt(store: ReturnType<typeof revisionStore>, slug: string
   const live = await store.live(slug);
   if (!live) return undefined;
   return (await store.list(slug)).find((m) => m.revision === live)?.builtAt;
+}
+
+/**
+ * The database holding the practices' members. A server named by DATABASE_URL (in production,
+ * Supabase) is used as it is: migrating it is `supabase db push`'s job, not a scheduled job's, and the
+ * local stand-in for Supabase's auth schema must never be written over the real one (Supabase
+ * refuses it, which would stop every reminder). The embedded database is set up as usual.
+ */
+async function openPortalDatabase(root: string, settings: Settings): Promise<{ db: Database; close(): Promise<void> }> {
+  if (!settings.databaseUrl) return openConfiguredDatabase(root, settings);
+  const sql = postgres(settings.databaseUrl, { max: 1, onnotice: () => {} });
+  return { db: database(postgresDriver(sql)), close: () => sql.end() };
 }
 
 function moment(text: string, option: string): Date | undefined {
