@@ -158,6 +158,54 @@ const cells: Cell[] = [
   noGrant('membership_log', 'insert', (w) => [counted(`insert into public.membership_log (practice_id, action) values ($1, 'granted')`), [w.practiceA]]),
   noGrant('membership_log', 'update', (w) => [counted(`update public.membership_log set action = 'changed' where practice_id = $1`), [w.practiceA]]),
   noGrant('membership_log', 'delete', (w) => [counted('delete from public.membership_log where practice_id = $1'), [w.practiceA]]),
+
+  // practices.mfa_required_for_all: only platform admins (and the service role) decide it.
+  {
+    table: 'practices',
+    op: 'update',
+    sql: (w) => [counted('update public.practices set mfa_required_for_all = true where id = $1'), [w.practiceA]],
+    allowed: ['admin'],
+    otherwise: 'rows:0',
+  },
+
+  // security_events: the practice's manager and auditor (and platform admins) read; only the service role writes, and never changes.
+  {
+    table: 'security_events',
+    op: 'select',
+    sql: (w) => [count('security_events', 'practice_id = $1'), [w.practiceA]],
+    allowed: ['managerA', 'auditorA', 'admin'],
+    otherwise: 'rows:0',
+  },
+  noGrant('security_events', 'insert', (w) => [counted(`insert into public.security_events (kind, practice_id) values ('sign_in', $1)`), [w.practiceA]]),
+  noGrant('security_events', 'update', (w) => [counted(`update public.security_events set kind = 'x' where practice_id = $1`), [w.practiceA]]),
+  noGrant('security_events', 'delete', (w) => [counted('delete from public.security_events where practice_id = $1'), [w.practiceA]]),
+
+  // practice_freezes: the practice's members (and platform admins) read; only the service role writes, and never changes.
+  {
+    table: 'practice_freezes',
+    op: 'select',
+    sql: (w) => [count('practice_freezes', 'practice_id = $1'), [w.practiceA]],
+    allowed: [...activeA, 'admin'],
+    rows: fixtureCounts.freezesInA,
+    otherwise: 'rows:0',
+  },
+  noGrant('practice_freezes', 'insert', (w) => [counted(`insert into public.practice_freezes (practice_id, action, reason, actor) values ($1, 'freeze', 'r', 'a')`), [w.practiceA]]),
+  noGrant('practice_freezes', 'update', (w) => [counted(`update public.practice_freezes set action = 'unfreeze' where practice_id = $1`), [w.practiceA]]),
+  noGrant('practice_freezes', 'delete', (w) => [counted('delete from public.practice_freezes where practice_id = $1'), [w.practiceA]]),
+
+  // session_revocations, incidents, incident_events: only platform admins read; only the service role writes, and never changes.
+  { table: 'session_revocations', op: 'select', sql: (w) => [count('session_revocations', 'id = $1::bigint'), [w.revocationId]], allowed: ['admin'], otherwise: 'rows:0' },
+  noGrant('session_revocations', 'insert', () => [counted(`insert into public.session_revocations (scope, reason, actor) values ('all', 'r', 'a')`), []]),
+  noGrant('session_revocations', 'update', (w) => [counted(`update public.session_revocations set reason = 'x' where id = $1::bigint`), [w.revocationId]]),
+  noGrant('session_revocations', 'delete', (w) => [counted('delete from public.session_revocations where id = $1::bigint'), [w.revocationId]]),
+  { table: 'incidents', op: 'select', sql: (w) => [count('incidents', 'id = $1'), [w.incidentId]], allowed: ['admin'], otherwise: 'rows:0' },
+  noGrant('incidents', 'insert', () => [counted(`insert into public.incidents (discovered_at, title, summary, personal_data, opened_by) values (now(), 't', 's', false, 'a')`), []]),
+  noGrant('incidents', 'update', (w) => [counted(`update public.incidents set title = 'x' where id = $1`), [w.incidentId]]),
+  noGrant('incidents', 'delete', (w) => [counted('delete from public.incidents where id = $1'), [w.incidentId]]),
+  { table: 'incident_events', op: 'select', sql: (w) => [count('incident_events', 'incident_id = $1'), [w.incidentId]], allowed: ['admin'], otherwise: 'rows:0' },
+  noGrant('incident_events', 'insert', (w) => [counted(`insert into public.incident_events (incident_id, kind, actor) values ($1, 'note', 'a')`), [w.incidentId]]),
+  noGrant('incident_events', 'update', (w) => [counted(`update public.incident_events set detail = 'x' where incident_id = $1`), [w.incidentId]]),
+  noGrant('incident_events', 'delete', (w) => [counted('delete from public.incident_events where incident_id = $1'), [w.incidentId]]),
 ];
 
 function expectedOutcome(cell: Cell, actor: ActorName): Outcome {
@@ -175,6 +223,8 @@ const tablesByPractice: [table: string, column: string][] = [
   ['billing', 'practice_id'],
   ['data_requests', 'practice_id'],
   ['membership_log', 'practice_id'],
+  ['security_events', 'practice_id'],
+  ['practice_freezes', 'practice_id'],
 ];
 
 // --- The tests, on each database -----------------------------------------------------------------
@@ -270,6 +320,7 @@ describe.each(databaseTargets())('on $name', (target) => {
         'private.can_grant',
         'private.has_role',
         'private.is_member',
+        'private.is_member_of_any_practice',
         'private.is_platform_admin',
         'private.role_in',
         'public.accept_invitation',
@@ -299,7 +350,7 @@ describe.each(databaseTargets())('on $name', (target) => {
       for (const [table, column] of tablesByPractice) {
         expect(await attempt(t.db, world.claims('managerB'), count(table, `${column} = $1`), [world.practiceA]), `A's ${table}`).toBe('rows:0');
       }
-      const own: Record<string, number> = { practices: 1, members: 1, invitations: 0, billing: 1, data_requests: 1, membership_log: 1 };
+      const own: Record<string, number> = { practices: 1, members: 1, invitations: 0, billing: 1, data_requests: 1, membership_log: 1, security_events: 1, practice_freezes: 0 };
       for (const [table, column] of tablesByPractice) {
         expect(await attempt(t.db, world.claims('managerB'), count(table, `${column} = $1`), [world.practiceB]), `B's ${table}`).toBe(`rows:${own[table]}`);
       }
@@ -429,7 +480,10 @@ describe.each(databaseTargets())('on $name', (target) => {
 
   describe('expired and revoked memberships grant nothing', () => {
     it('an expired urgent publisher and a revoked member see nothing', async () => {
-      const everything = ['practices', 'members', 'platform_admins', 'invitations', 'billing', 'processed_webhook_events', 'data_requests', 'membership_log'];
+      const everything = [
+        'practices', 'members', 'platform_admins', 'invitations', 'billing', 'processed_webhook_events', 'data_requests', 'membership_log',
+        'security_events', 'practice_freezes', 'session_revocations', 'incidents', 'incident_events',
+      ];
       expect(everything.sort()).toEqual(matrixTables);
       for (const actor of ['expiredPublisherA', 'revokedEditorA'] as const) {
         for (const table of everything) {
@@ -694,6 +748,91 @@ describe.each(databaseTargets())('on $name', (target) => {
       expect(await insert('ok-slug-5', '12345', 'scotland')).toBe('rows:1');
       expect(await insert('ok-slug-5', 'B12345')).toMatch(/^error:23505 .*"practices_slug_unique"/);
       expect(await insert('ok-slug-6', '12345')).toMatch(/^error:23505 .*"practices_ods_code_unique"/);
+    });
+  });
+  describe('incident response', () => {
+    const appendOnlyTables: [table: string, where: string, param: (w: World) => string][] = [
+      ['security_events', 'practice_id = $1', (w) => w.practiceA],
+      ['practice_freezes', 'practice_id = $1', (w) => w.practiceA],
+      ['session_revocations', 'id = $1::bigint', (w) => w.revocationId],
+      ['incidents', 'id = $1', (w) => w.incidentId],
+      ['incident_events', 'incident_id = $1', (w) => w.incidentId],
+    ];
+
+    it.each(appendOnlyTables)('%s cannot be changed or deleted by anyone: not the service role, not the owner', async (table, where, param) => {
+      const w = await seedWorld(t.owner);
+      const before = await ownerRows(`select * from public.${table} where ${where} order by 1`, [param(w)]);
+      expect(before.length).toBeGreaterThan(0);
+      const update = counted(`update public.${table} set at = now() where ${where}`.replace('set at =', table === 'incidents' ? 'set opened_at =' : 'set at ='));
+      const remove = counted(`delete from public.${table} where ${where}`);
+      expect(await performAsService(t.db, update, [param(w)])).toBe('no-privilege');
+      expect(await performAsService(t.db, remove, [param(w)])).toBe('no-privilege');
+      const appendOnly = new RegExp(`^error:42501 ${table} is append-only`);
+      expect(await performAsOwner(t.owner, update, [param(w)])).toMatch(appendOnly);
+      expect(await performAsOwner(t.owner, remove, [param(w)])).toMatch(appendOnly);
+      expect(await performAsOwner(t.owner, `truncate public.${table} cascade`)).toMatch(appendOnly);
+      expect(await ownerRows(`select * from public.${table} where ${where} order by 1`, [param(w)])).toEqual(before);
+    });
+
+    it('the service role writes each record; a security event outlives its practice, with the practice cleared', async () => {
+      const w = await seedWorld(t.owner);
+      expect(
+        await performAsService(t.db, counted(`insert into public.security_events (kind, practice_id, detail) values ('practice.frozen', $1, '{"by":"cli"}')`), [w.practiceB]),
+      ).toBe('rows:1');
+      expect(await performAsService(t.db, counted(`insert into public.security_events (kind, detail) values ('Sign In', '{}')`))).toMatch(/"security_events_kind_format"/);
+      expect(await performAsService(t.db, counted(`insert into public.security_events (kind, detail) values ('sign_in', $1::jsonb)`), [JSON.stringify({ x: 'y'.repeat(3000) })])).toMatch(
+        /"security_events_detail_is_a_small_object"/,
+      );
+      expect(await performAsService(t.db, counted(`insert into public.session_revocations (scope, practice_id, reason, actor) values ('user', $1, 'r', 'a')`), [w.practiceA])).toMatch(
+        /"session_revocations_scope"/,
+      );
+      expect(await performAsService(t.db, counted(`insert into public.incidents (discovered_at, title, summary, personal_data, opened_by) values (now() + interval '1 hour', 't', 's', true, 'a')`))).toMatch(
+        /"incidents_discovered_before_opened"/,
+      );
+      await t.owner.query('delete from public.practices where id = $1', [w.practiceB]);
+      const [kept] = await ownerRows<{ practice_id: string | null; n: number }>(`select practice_id, count(*) over ()::int as n from public.security_events where email = $1`, [w.email.managerB]);
+      expect(kept).toEqual({ practice_id: null, n: 1 });
+    });
+
+    it('a closed incident takes no more events', async () => {
+      const w = await seedWorld(t.owner);
+      const event = (kind: string) => counted(`insert into public.incident_events (incident_id, kind, actor) values ($1, '${kind}', 'a')`);
+      expect(await performAsService(t.db, event('opened'), [w.incidentId])).toMatch(/^error:55000 .* is already open/);
+      expect(await performAsService(t.db, event('closed'), [w.incidentId])).toBe('rows:1');
+      expect(await performAsService(t.db, event('note'), [w.incidentId])).toMatch(/^error:55000 .* is closed/);
+    });
+
+    it('a practice is frozen when its latest event, or the latest global one, is a freeze; members see the global ones', async () => {
+      const w = await seedWorld(t.owner);
+      const frozen = async (practice: string) =>
+        (await t.db.asService('row-level security tests: whether a practice is frozen', (q) => q.query<{ f: boolean }>('select private.is_frozen($1) as f', [practice])))[0]!.f;
+      const event = (practice: string | null, action: string) =>
+        performAsService(t.db, counted(`insert into public.practice_freezes (practice_id, action, reason, actor) values ($1, $2, 'test', 'tester')`), [practice, action]);
+      expect(await frozen(w.practiceA)).toBe(false);
+      expect(await event(w.practiceB, 'freeze')).toBe('rows:1');
+      expect([await frozen(w.practiceA), await frozen(w.practiceB)]).toEqual([false, true]);
+      expect(await event(null, 'freeze')).toBe('rows:1');
+      expect([await frozen(w.practiceA), await frozen(w.practiceB)]).toEqual([true, true]);
+      const globals = count('practice_freezes', 'practice_id is null');
+      for (const actor of ['editorA', 'managerB', 'admin'] as const) expect(await perform(t.db, w.claims(actor), globals), actor).not.toBe('rows:0');
+      for (const actor of ['stranger', 'expiredPublisherA', 'revokedEditorA'] as const) expect(await perform(t.db, w.claims(actor), globals), actor).toBe('rows:0');
+      expect(await event(null, 'unfreeze')).toBe('rows:1');
+      expect([await frozen(w.practiceA), await frozen(w.practiceB)]).toEqual([false, true]);
+      expect(await event(w.practiceB, 'unfreeze')).toBe('rows:1');
+      expect(await frozen(w.practiceB)).toBe(false);
+      expect(await perform(t.db, w.claims('editorA'), 'select count(*)::int as n from (select private.is_frozen($1) as f) x where x.f is not null', [w.practiceA])).toMatch(/^error:42501 permission denied for function is_frozen/);
+    });
+
+    it('only platform admins (and the service role) change whether every member needs a second factor', async () => {
+      const w = await seedWorld(t.owner);
+      const set = counted('update public.practices set mfa_required_for_all = true where id = $1');
+      expect(await perform(t.db, w.claims('managerA'), set, [w.practiceA])).toBe('rows:0');
+      expect(await perform(t.db, w.claims('managerA'), counted(`insert into public.practices (slug, ods_code, name, nation, contract_start, mfa_required_for_all) values ('mfa-x', 'Y11111', 'X', 'england', current_date, true)`))).toBe(
+        'no-privilege',
+      );
+      expect(await performAsService(t.db, set, [w.practiceB])).toBe('rows:1');
+      expect(await perform(t.db, w.claims('admin'), set, [w.practiceA])).toBe('rows:1');
+      expect(await ownerRows('select mfa_required_for_all as m from public.practices where id = any($1::uuid[]) order by 1', [[w.practiceA, w.practiceB]])).toEqual([{ m: true }, { m: true }]);
     });
   });
 });

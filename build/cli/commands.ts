@@ -16,6 +16,7 @@ import { show } from './commands/show.ts';
 import { tick } from './commands/tick.ts';
 import { links } from './commands/links.ts';
 import { check } from './commands/check.ts';
+import { incident } from './commands/incident.ts';
 
 export interface Command {
   summary: string;
@@ -24,7 +25,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { validate, check, build, start, 'pages-dev': pagesDev, deploy, rollback, export: exportCommand, import: importCommand, audit, history, show, practices, members, generate, 'review-due': reviewDue, tick, links };
+export const commands: Record<string, Command> = { validate, check, build, start, 'pages-dev': pagesDev, deploy, rollback, export: exportCommand, import: importCommand, audit, history, show, practices, members, generate, 'review-due': reviewDue, tick, links, incident };
 
 export function printHelp(name?: string): void {
   const c = name ? commands[name] : undefined;

@@ -1,6 +1,7 @@
 // A small world to test row-level security in: practices A and B, someone in each role at A, an
 // expired urgent publisher and a revoked editor at A, a manager at B, a platform admin and a
-// signed-in stranger, with an invitation, billing, a data request and a webhook event. Every call
+// signed-in stranger, with an invitation, billing, a data request, a webhook event, a security
+// event per practice, a lifted freeze of A, a session revocation and an incident. Every call
 // makes new practices and people, so tests that commit do not see each other's rows.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ScriptRunner } from '../../build/db/migrate.ts';
@@ -31,6 +32,8 @@ export const fixtureCounts = {
   membersInA: 8,
   /** Log rows of practice A: one `granted` per membership and one `invited`. */
   logInA: 9,
+  /** Freeze rows of practice A: a freeze and its unfreeze, so A is not frozen. */
+  freezesInA: 2,
 } as const;
 
 export interface World {
@@ -47,6 +50,10 @@ export interface World {
   /** A completed export request of practice A. */
   dataRequestA: string;
   webhookEventId: string;
+  /** A session revocation of someone outside the world, so no actor's session is revoked. */
+  revocationId: string;
+  /** An incident affecting practice A, with its `opened` event. */
+  incidentId: string;
   claims(actor: ActorName): Claims | null;
 }
 
@@ -129,9 +136,27 @@ export async function seedWorld(owner: ScriptRunner): Promise<World> {
     webhookEventId,
   ]);
 
+  for (const [practice, person] of [[practiceA, 'managerA'], [practiceB, 'managerB']] as const) {
+    await owner.query(`insert into public.security_events (kind, user_id, email, practice_id) values ('sign_in', $1, $2, $3)`, [user[person], email[person], practice]);
+  }
+  await owner.query(
+    `insert into public.practice_freezes (practice_id, action, reason, actor) values ($1, 'freeze', 'test', 'admin'), ($1, 'unfreeze', 'test over', 'admin')`,
+    [practiceA],
+  );
+  const [revocation] = await owner.query<{ id: string }>(
+    `insert into public.session_revocations (scope, user_id, reason, actor) values ('user', $1, 'test', 'admin') returning id::text`,
+    [randomUUID()],
+  );
+  const [incident] = await owner.query<{ id: string }>(
+    `insert into public.incidents (discovered_at, title, summary, personal_data, opened_by) values (now() - interval '1 hour', 'Test', 'Test', false, 'admin') returning id`,
+  );
+  await owner.query(`insert into public.incident_events (incident_id, kind, practice_id, actor) values ($1, 'opened', $2, 'admin')`, [incident!.id, practiceA]);
+
   return {
     practiceA,
     practiceB,
+    revocationId: revocation!.id,
+    incidentId: incident!.id,
     user,
     email,
     member,
