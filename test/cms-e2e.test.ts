@@ -19,6 +19,8 @@ import { startLocalPortal, type LocalPortal } from '../build/serve/local-portal.
 import { rebuildQueue } from '../build/serve/rebuild-queue.ts';
 import { extractCode } from '../lib/email/eml.ts';
 import { newestMessageTo } from '../lib/email/outbox-node.ts';
+import { createClient } from '@supabase/supabase-js';
+import { enrolByEmail, passSecondStep, type TestAuthenticator } from './support/authenticator.ts';
 import { contentRepo, type ContentRepo } from './support/content-repo.ts';
 import { get, repo } from './support/demo-site.ts';
 
@@ -39,6 +41,7 @@ let origin: string;
 const problems: string[] = [];
 let queue: ReturnType<typeof rebuildQueue>;
 let managerPage: Page | undefined;
+const authenticators = new Map<string, TestAuthenticator>();
 
 async function codeFor(email: string, since?: string): Promise<string> {
   const until = Date.now() + 10_000;
@@ -65,6 +68,9 @@ async function signIn(page: Page, email: string, at = '/cms/', heading = 'Sign i
   await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
   await page.getByLabel('Code from the email').fill(await codeFor(email, before));
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  // Clinical reviewers and practice managers also enter the code from their authenticator app.
+  const app = authenticators.get(email);
+  if (app) await passSecondStep(page, app);
   if (at === '/cms/') await page.getByRole('region', { name: 'Practice and account' }).waitFor({ timeout: 30_000 });
 }
 
@@ -107,7 +113,14 @@ beforeAll(async () => {
     demoMembers: true,
     log: () => {},
     onPublished: ({ practice }) => queue.add(practice),
+    // Each person signs in more than once within a minute (setting up their app, then the pages).
+    authResendIntervalMs: 0,
   });
+  // The reviewer and the manager must use a second factor: each has set up an authenticator app.
+  for (const person of [reviewer, manager]) {
+    const sb = createClient(portal.authUrl, portal.anonKey, { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } });
+    authenticators.set(person.email, await enrolByEmail(sb, settings.outboxDir, person.email));
+  }
   origin = server.origin('portal');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -19,6 +19,7 @@ import { startDevServer, type DevServer } from '../build/serve/dev-server.ts';
 import { startLocalPortal, type LocalPortal } from '../build/serve/local-portal.ts';
 import { extractCode, extractLinks } from '../lib/email/eml.ts';
 import { newestMessageTo } from '../lib/email/outbox-node.ts';
+import { enrolAuthenticator, passSecondStep, type TestAuthenticator } from './support/authenticator.ts';
 import { collections as model } from '../schemas/model.ts';
 import { contentRepo, type ContentRepo } from './support/content-repo.ts';
 import { get, repo } from './support/demo-site.ts';
@@ -31,6 +32,7 @@ const editor = 'editor@two-practices.example.nhs.uk';
 const single = 'editor@one-practice.example.nhs.uk';
 const newcomer = 'newcomer@example.nhs.uk';
 
+let singleApp: TestAuthenticator;
 let tmp: string;
 let content: ContentRepo;
 let outbox: string;
@@ -132,7 +134,10 @@ beforeAll(async () => {
     expect(verified.error).toBeNull();
     return verified.data.user!.id;
   };
-  const [editorId, singleId] = [await userId(editor), await userId(single)];
+  const editorId = await userId(editor);
+  const singleId = await userId(single);
+  // Sol is a practice manager, so signs in with a second factor: an authenticator app set up now.
+  singleApp = await enrolAuthenticator(sb, () => Date.now() + authOffsetMs);
   authOffsetMs = 0;
   await portal.database.owner.query(
     `insert into public.members (practice_id, user_id, email, name, role)
@@ -378,6 +383,7 @@ describe('the content editor in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
     await page.getByLabel('Code from the email').fill(await codeFor(single, before));
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await passSecondStep(page, singleApp);
     const bar = page.getByRole('region', { name: 'Practice and account' });
     await bar.waitFor();
     expect(await bar.textContent()).toContain('Editing Fellside Surgery as practice manager');

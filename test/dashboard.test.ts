@@ -15,6 +15,8 @@ import { startLocalPortal, type LocalPortal } from '../build/serve/local-portal.
 import { revisionStore } from '../build/publish/revision-store.ts';
 import { extractCode } from '../lib/email/eml.ts';
 import { newestMessageTo } from '../lib/email/outbox-node.ts';
+import { createClient } from '@supabase/supabase-js';
+import { enrolByEmail, passSecondStep, type TestAuthenticator } from './support/authenticator.ts';
 import { contentRepo, type ContentRepo } from './support/content-repo.ts';
 import { repo } from './support/demo-site.ts';
 
@@ -28,6 +30,7 @@ let server: DevServer;
 let portal: LocalPortal | undefined;
 let browser: Browser;
 let page: Page;
+let managerApp: TestAuthenticator;
 let origin: string;
 const problems: string[] = [];
 
@@ -64,7 +67,11 @@ beforeAll(async () => {
     PD_DATABASE_DIR: path.join(tmp, 'db'),
     PD_OUTBOX_DIR: path.join(tmp, 'outbox'),
   });
-  portal = await startLocalPortal(repo, settings, 0, { portalDir: path.join(tmp, 'portal'), demoMembers: true, log: () => {} });
+  // The manager signs in twice within a minute (setting up the app, then the page).
+  portal = await startLocalPortal(repo, settings, 0, { portalDir: path.join(tmp, 'portal'), demoMembers: true, log: () => {}, authResendIntervalMs: 0 });
+  // Practice managers must use a second factor: this one has set up an authenticator app.
+  const sb = createClient(portal.authUrl, portal.anonKey, { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } });
+  managerApp = await enrolByEmail(sb, settings.outboxDir, manager.email);
   origin = server.origin('portal');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -105,6 +112,7 @@ describe('the practice dashboard', () => {
     await page.getByRole('button', { name: 'Send me a code' }).click();
     await page.getByLabel('Code from the email').fill(await codeFor(manager.email, before));
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await passSecondStep(page, managerApp);
     await page.getByText('Meets every legal requirement checked').waitFor({ timeout: 30_000 });
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Riverside Medical Practice: Practice dashboard');
     const waiting = page.locator('table', { has: page.locator('th', { hasText: 'Last changed' }) });

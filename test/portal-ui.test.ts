@@ -18,6 +18,7 @@ import { startDevServer, type DevServer } from '../build/serve/dev-server.ts';
 import { startLocalPortal, type LocalPortal } from '../build/serve/local-portal.ts';
 import { extractCode, extractLinks } from '../lib/email/eml.ts';
 import { newestMessageTo, type OutboxMessage } from '../lib/email/outbox-node.ts';
+import { enrolAuthenticator, passSecondStep, type TestAuthenticator } from './support/authenticator.ts';
 import { get, repo } from './support/demo-site.ts';
 
 /** What axe-core defines on the page once its source has been evaluated there. */
@@ -30,6 +31,7 @@ const newEditor = 'new.editor@riverside.example.nhs.uk';
 const locum = 'locum@riverside.example.nhs.uk';
 const practiceName = 'Riverside Medical Practice';
 
+let managerApp: TestAuthenticator;
 let tmp: string;
 let outbox: string;
 let server: DevServer;
@@ -108,6 +110,8 @@ async function signInThroughPage(p: Page, email: string) {
   expect(await p.locator('main').textContent()).toContain('The email also has a sign-in link');
   await p.getByLabel('Code from the email').fill(await codeFor(email, before));
   await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+  // A practice manager also enters the code from their authenticator app.
+  if (email === manager) await passSecondStep(p, managerApp);
 }
 
 const membersTable = (p: Page) => p.locator('table[aria-labelledby="members-heading"]');
@@ -144,6 +148,8 @@ beforeAll(async () => {
   expect((await sb.auth.signInWithOtp({ email: manager })).error).toBeNull();
   const verified = await sb.auth.verifyOtp({ email: manager, token: await codeFor(manager), type: 'email' });
   expect(verified.error).toBeNull();
+  // Practice managers must sign in with a second factor: Mina has set up an authenticator app.
+  managerApp = await enrolAuthenticator(sb, () => Date.now() + authOffsetMs);
   authOffsetMs = 0;
   await portal.database.owner.query(
     `insert into public.members (practice_id, user_id, email, name, role)
