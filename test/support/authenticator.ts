@@ -11,11 +11,13 @@ const period = 30_000;
 
 export class TestAuthenticator {
   private lastStep = -Infinity;
-  constructor(
-    readonly secret: string,
-    /** The sign-in service's clock (tests may shift it). */
-    private readonly clock: () => number = Date.now,
-  ) {}
+  readonly secret: string;
+  /** The sign-in service's clock (tests may shift it). */
+  private readonly clock: () => number;
+  constructor(secret: string, clock: () => number = Date.now) {
+    this.secret = secret;
+    this.clock = clock;
+  }
 
   /** A code for a time step not used yet: this one or the next (the service allows one step of drift), else waits. */
   async nextCode(): Promise<string> {

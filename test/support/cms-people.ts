@@ -38,7 +38,8 @@ export async function seedPeople(owner: ScriptRunner): Promise<void> {
 
 export interface Signer {
   jwks: { keys: JWK[] };
-  token(who: Who): Promise<string>;
+  /** A token at `aal1` unless said; `iat` in seconds, now unless said. */
+  token(who: Who, o?: { aal?: 'aal1' | 'aal2'; iat?: number }): Promise<string>;
 }
 
 export async function signer(): Promise<Signer> {
@@ -47,13 +48,13 @@ export async function signer(): Promise<Signer> {
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
   return {
     jwks: { keys: [jwk] },
-    token: (who) =>
-      new SignJWT({ role: 'authenticated', aal: 'aal1', email: emailOf(who), session_id: crypto.randomUUID() })
+    token: (who, o = {}) =>
+      new SignJWT({ role: 'authenticated', aal: o.aal ?? 'aal1', email: emailOf(who), session_id: crypto.randomUUID() })
         .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
         .setIssuer(testIssuer)
         .setAudience('authenticated')
         .setSubject(userId(people[who].n))
-        .setIssuedAt()
+        .setIssuedAt(o.iat)
         .setExpirationTime('1h')
         .sign(key),
   };
