@@ -38,7 +38,7 @@ const events = async (kind: string) =>
   opened.owner.query<{ email: string | null; detail: Record<string, unknown> }>('select email, detail from public.security_events where kind = $1 order by id', [kind]);
 
 /** Calls the API as `who` with a token at the given level. */
-async function call(who: Who, method: string, url: string, o: { aal?: 'aal1' | 'aal2'; iat?: number; body?: unknown } = {}) {
+async function call(who: Who, method: string, url: string, o: { aal?: 'aal1' | 'aal2'; iat?: number; signedInAt?: number; body?: unknown } = {}) {
   const res = await app.request(url, {
     method,
     headers: { authorization: `Bearer ${await sign.token(who, o)}`, 'content-type': 'application/json' },
@@ -46,7 +46,7 @@ async function call(who: Who, method: string, url: string, o: { aal?: 'aal1' | '
   });
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 }
-const gateway = (who: Who, action: string, params: Record<string, unknown>, o: { aal?: 'aal1' | 'aal2'; iat?: number } = {}) =>
+const gateway = (who: Who, action: string, params: Record<string, unknown>, o: { aal?: 'aal1' | 'aal2'; iat?: number; signedInAt?: number } = {}) =>
   call(who, 'POST', '/api/cms', { ...o, body: { practice: 'riverside', action, params: { branch: 'main', ...params } } });
 
 beforeAll(async () => {
@@ -141,7 +141,10 @@ describe('a revoked session', () => {
     expect(refused.status).toBe(401);
     expect(refused.json).toEqual({ error: 'session-revoked', message: 'your sign-in was ended by the platform for security reasons; please sign in again' });
     expect((await events('session.refused')).map((e) => e.email)).toContain(emailOf('editor'));
-    expect((await gateway('editor', 'getEntry', { path: page }, { iat: Math.floor(Date.now() / 1000) + 2 })).status).toBe(200);
+    // A token refreshed after the revocation, from the session that began before it, is refused too.
+    const later = Math.floor(Date.now() / 1000) + 2;
+    expect((await gateway('editor', 'getEntry', { path: page }, { iat: later, signedInAt: before })).status).toBe(401);
+    expect((await gateway('editor', 'getEntry', { path: page }, { iat: later, signedInAt: later })).status).toBe(200);
   });
 });
 

@@ -7,9 +7,24 @@ import { isSessionRevoked } from '../security/revocations.ts';
 import { recordSecurityEvent } from '../security/security-events.ts';
 import type { PortalSecurity } from './portal-security.ts';
 
+/**
+ * When the session behind a token began: the earliest `amr` time (Supabase keeps a session's
+ * sign-in times in every token refreshed from it), else the token's `iat`. So a token refreshed
+ * after a revocation, from a session that began before it, is refused too.
+ */
+export function sessionStartedAt(claims: Readonly<Record<string, unknown>>): number | undefined {
+  const amr = Array.isArray(claims.amr) ? (claims.amr as { timestamp?: unknown }[]) : [];
+  const times = amr.map((a) => a?.timestamp).filter((t): t is number => typeof t === 'number' && Number.isFinite(t));
+  if (times.length) return Math.min(...times);
+  return typeof claims.iat === 'number' ? claims.iat : undefined;
+}
+
 export function databaseSecurity(db: Database): PortalSecurity {
   return {
-    isRevoked: (identity) => isSessionRevoked(db, { sub: identity.userId, ...(typeof identity.claims.iat === 'number' ? { iat: identity.claims.iat } : {}) }),
+    isRevoked: (identity) => {
+      const started = sessionStartedAt(identity.claims);
+      return isSessionRevoked(db, { sub: identity.userId, ...(started === undefined ? {} : { iat: started }) });
+    },
     accessOf: (identity, practice) => accessOf(db, identity.claims, practice),
     async record(e) {
       try {

@@ -39,7 +39,7 @@ export async function seedPeople(owner: ScriptRunner): Promise<void> {
 export interface Signer {
   jwks: { keys: JWK[] };
   /** A token at `aal1` unless said; `iat` in seconds, now unless said. */
-  token(who: Who, o?: { aal?: 'aal1' | 'aal2'; iat?: number }): Promise<string>;
+  token(who: Who, o?: { aal?: 'aal1' | 'aal2'; iat?: number; signedInAt?: number }): Promise<string>;
 }
 
 export async function signer(): Promise<Signer> {
@@ -49,7 +49,14 @@ export async function signer(): Promise<Signer> {
   return {
     jwks: { keys: [jwk] },
     token: (who, o = {}) =>
-      new SignJWT({ role: 'authenticated', aal: o.aal ?? 'aal1', email: emailOf(who), session_id: crypto.randomUUID() })
+      new SignJWT({
+        role: 'authenticated',
+        aal: o.aal ?? 'aal1',
+        email: emailOf(who),
+        session_id: crypto.randomUUID(),
+        // As Supabase: when each sign-in method was used, kept in every token refreshed from the session.
+        ...(o.signedInAt === undefined ? {} : { amr: [{ method: 'otp', timestamp: o.signedInAt }] }),
+      })
         .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
         .setIssuer(testIssuer)
         .setAudience('authenticated')
