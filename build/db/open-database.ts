@@ -57,3 +57,15 @@ export async function openDatabase(o: OpenOptions): Promise<OpenedDatabase> {
 export function openConfiguredDatabase(root: string, settings: Pick<Settings, 'databaseUrl' | 'databaseDir'>): Promise<OpenedDatabase> {
   return openDatabase({ root, url: settings.databaseUrl, dataDir: settings.databaseUrl ? undefined : settings.databaseDir });
 }
+
+/**
+ * The database an operator's command works on: with DATABASE_URL, that server exactly as it is
+ * (production: Supabase, whose auth schema the local shim must never touch, and whose migrations
+ * are applied by their own deploy, not by a command); without it, the embedded one, set up as
+ * `npm start` leaves it.
+ */
+export async function openOperatorDatabase(root: string, settings: Pick<Settings, 'databaseUrl' | 'databaseDir'>): Promise<{ db: Database; close(): Promise<void> }> {
+  if (!settings.databaseUrl) return openConfiguredDatabase(root, settings);
+  const sql = postgres(settings.databaseUrl, { max: 1, onnotice: () => {} });
+  return { db: database(postgresDriver(sql)), close: () => sql.end() };
+}

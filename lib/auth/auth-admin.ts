@@ -5,7 +5,12 @@
 export interface AuthAdmin {
   /** Removes every MFA factor of the user; returns how many there were. */
   deleteFactors(userId: string): Promise<number>;
-  /** Ends every session of the user, so their refresh tokens stop working. */
+  /**
+   * Ends every session of the user, so their refresh tokens stop working. The local sign-in
+   * service answers `POST /admin/users/:id/logout`; Supabase's admin API has no such call, so
+   * against it this fails and the operator is told to sign the user out in the dashboard. Either
+   * way the portal already refuses every token from a session that began before a revocation.
+   */
   signOutUser(userId: string): Promise<void>;
 }
 

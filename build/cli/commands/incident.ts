@@ -18,7 +18,7 @@ import { membersService } from '../../../lib/members/members.ts';
 import { freeze, unfreeze } from '../../../lib/security/freezes.ts';
 import { revokeSessions, type RevocationScope } from '../../../lib/security/revocations.ts';
 import { SecurityInputError, securityEvents } from '../../../lib/security/security-events.ts';
-import { openConfiguredDatabase } from '../../db/open-database.ts';
+import { openOperatorDatabase } from '../../db/open-database.ts';
 import { repoRoot } from '../../node/paths.ts';
 import { loadSettings, type Settings } from '../../node/settings.ts';
 import type { Command } from '../commands.ts';
@@ -137,8 +137,8 @@ export function incidentCommand(deps: IncidentDeps = {}): Command {
         return 2;
       }
 
-      let opened: Awaited<ReturnType<typeof openConfiguredDatabase>> | undefined;
-      const db = async (): Promise<Database> => (opened ??= await openConfiguredDatabase(root, settings)).db;
+      let opened: Awaited<ReturnType<typeof openOperatorDatabase>> | undefined;
+      const db = async (): Promise<Database> => (opened ??= await openOperatorDatabase(root, settings)).db;
       try {
         const now = time('now', v.now) ?? new Date();
         switch (action) {

@@ -5,11 +5,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
 import { momentsBetween } from '../../../lib/content/lifecycle.ts';
 import { remindersToSend, reminderStage } from '../../../lib/content/lifecycle-reminders.ts';
-import { database, type Database } from '../../../lib/db/database.ts';
-import { postgresDriver } from '../../../lib/db/postgres-driver.ts';
+import type { Database } from '../../../lib/db/database.ts';
 import { listPractices, loadPractice } from '../../../lib/content/load-practice.ts';
 import type { Practice } from '../../../lib/content/practice.ts';
 import { reviewsDue, type ReviewDue } from '../../../lib/content/schedule.ts';
@@ -18,7 +16,7 @@ import { reviewsDueEmail } from '../../../lib/email/messages/reviews-due.ts';
 import { outboxMailer } from '../../../lib/email/outbox-node.ts';
 import { resendMailer } from '../../../lib/email/resend.ts';
 import { membersService } from '../../../lib/members/members.ts';
-import { openConfiguredDatabase } from '../../db/open-database.ts';
+import { openOperatorDatabase } from '../../db/open-database.ts';
 import { fsReader } from '../../node/fs-reader.ts';
 import { repoRoot } from '../../node/paths.ts';
 import { loadSettings, type Settings } from '../../node/settings.ts';
@@ -142,7 +140,7 @@ export const tick: Command = {
           say(`${r.practice}: would remind the practice managers about ${what}`);
           continue;
         }
-        opened ??= await openPortalDatabase(root, settings);
+        opened ??= await openOperatorDatabase(root, settings);
         const managers = await membersService(opened.db).membersWithRole(r.practice, ['practice_manager']);
         if (!managers.length) {
           // Not recorded as sent: the reminder goes once someone can read it.
@@ -192,11 +190,6 @@ async function liveBuiltAt(store: ReturnType<typeof revisionStore>, slug: string
  * local stand-in for Supabase's auth schema must never be written over the real one (Supabase
  * refuses it, which would stop every reminder). The embedded database is set up as usual.
  */
-async function openPortalDatabase(root: string, settings: Settings): Promise<{ db: Database; close(): Promise<void> }> {
-  if (!settings.databaseUrl) return openConfiguredDatabase(root, settings);
-  const sql = postgres(settings.databaseUrl, { max: 1, onnotice: () => {} });
-  return { db: database(postgresDriver(sql)), close: () => sql.end() };
-}
 
 function moment(text: string, option: string): Date | undefined {
   const t = Date.parse(text);
