@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repo } from '../../test/support/demo-site.ts';
 import { proseSentences } from './readability-prose.ts';
-import { syllablesInWord, wordsOf } from './readability-words.ts';
+import { countWords, syllablesInWord, wordsOf } from './readability-words.ts';
 import { describeReadability, minimumWords, oldestReadingAge, readability, readingAgeTarget } from './readability.ts';
 
 // 4 sentences, 36 words, 42 syllables (counted by hand: open, Monday, Friday, visit, doctor and
@@ -235,5 +235,23 @@ describe('the demo practices', () => {
     expect(patientPages.length).toBeGreaterThan(100);
     const plainShare = patientPages.filter((s) => s.verdict === 'ok').length / patientPages.length;
     expect(plainShare, JSON.stringify(patientPages.filter((s) => s.verdict !== 'ok'))).toBeGreaterThan(0.95);
+  });
+});
+
+describe('counting without making the words', () => {
+  it('gives what wordsOf gives for every sentence of the demo content, cached or not', async () => {
+    const root = path.join(repo, 'content/practices');
+    let sentences = 0;
+    for (const file of (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.md'))) {
+      for (const sentence of proseSentences(await readFile(path.join(root, file), 'utf8'))) {
+        const words = wordsOf(sentence);
+        const expected = { words: words.length, syllables: words.reduce((n, w) => n + w.syllables, 0) };
+        // Twice: the second comes from the cache of word readings.
+        expect(countWords(sentence), sentence).toEqual(expected);
+        expect(countWords(sentence), sentence).toEqual(expected);
+        sentences++;
+      }
+    }
+    expect(sentences).toBeGreaterThan(1000);
   });
 });
