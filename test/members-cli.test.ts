@@ -56,4 +56,15 @@ describe('pd members', () => {
     expect(who.code).toBe(1);
     expect(who.out).toMatch(/stranger@example\.com is neither a platform admin nor a member/);
   });
+
+  it("sets whether a practice asks every member for a second factor, logging the change", async () => {
+    const on = await pd('practices', 'second-factor', 'fellside', 'everyone');
+    expect(on).toMatchObject({ code: 0, out: expect.stringContaining('Every member of fellside must now sign in with a second factor.') });
+    const off = await pd('practices', 'second-factor', 'fellside', 'by-role');
+    expect(off.code).toBe(0);
+    expect((await pd('practices', 'second-factor', 'nowhere', 'everyone')).out).toContain('There is no practice "nowhere" in the database');
+    expect((await pd('practices', 'second-factor', 'fellside', 'sometimes')).code).toBe(2);
+    const events = await pd('incident', 'events', '--practice', 'fellside', '--json');
+    expect(events.out).toContain('mfa.rule_changed');
+  });
 });
