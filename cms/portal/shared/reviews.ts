@@ -1,14 +1,9 @@
 // Pages past or near their review date, as a table (from the gateway's `reviewsDue`).
+import type { ReviewDue } from '../../../lib/content/schedule.ts';
 import { h } from './dom.ts';
 import { responsiveTable } from './table.ts';
 
-export interface ReviewDue {
-  file: string;
-  title: string;
-  url?: string;
-  reviewBy: string;
-  daysLeft: number;
-}
+export type { ReviewDue };
 
 export function reviewsTable(headingId: string, reviews: ReviewDue[]): HTMLElement {
   if (!reviews.length) return h('p', {}, 'Nothing is due for review in the next 30 days.');
