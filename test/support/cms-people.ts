@@ -42,7 +42,8 @@ export interface Signer {
   token(who: Who, o?: { aal?: 'aal1' | 'aal2'; iat?: number; signedInAt?: number }): Promise<string>;
 }
 
-export async function signer(): Promise<Signer> {
+/** Signs test tokens; `issuer` is the sign-in service's `<url>/auth/v1`. */
+export async function signer(issuer = testIssuer): Promise<Signer> {
   const pair = await generateKeyPair('ES256');
   const key: CryptoKey = pair.privateKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
@@ -58,7 +59,7 @@ export async function signer(): Promise<Signer> {
         ...(o.signedInAt === undefined ? {} : { amr: [{ method: 'otp', timestamp: o.signedInAt }] }),
       })
         .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-        .setIssuer(testIssuer)
+        .setIssuer(issuer)
         .setAudience('authenticated')
         .setSubject(userId(people[who].n))
         .setIssuedAt(o.iat)
