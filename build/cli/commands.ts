@@ -28,6 +28,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   tick: async () => (await import('./commands/tick.ts')).tick,
   links: async () => (await import('./commands/links.ts')).links,
   incident: async () => (await import('./commands/incident.ts')).incident,
+  portal: async () => (await import('./commands/portal.ts')).portal,
 };
 
 export async function printHelp(name?: string): Promise<void> {
