@@ -87,7 +87,9 @@ export const start: Command = {
       if (process.env.PD_DEMO_MEMBERS !== 'off' && portal.database.kind === 'pglite') {
         console.log('  demo sign-ins (the 6-digit code arrives in the emails folder below):');
         for (const m of demoMembers) console.log(`    ${m.email.padEnd(36)} ${m.role.replace('_', ' ')} at ${m.practice}`);
+        console.log(`  managers and reviewers first set up two-step sign-in (any authenticator app): ${server.origin('portal')}/account/`);
       }
+      console.log(`Practice dashboard: ${server.origin('portal')}/dashboard/`);
       console.log(`Urgent notices: ${server.origin('portal')}/notices/`);
       console.log(`Portal (members): ${server.origin('portal')}/members/`);
       console.log(`Portal API:  ${server.origin('portal')}/api/`);
