@@ -24,7 +24,7 @@ import { BASE_CSP, confirmPage, deadLinkPage, indexPage, messagePage, pageCsp } 
 import { AuthService, type LogoutScope, type SessionJson } from './service.ts';
 import { securityEventSink } from './security-events.ts';
 import { emailHookSender } from './send-email-hook.ts';
-import { signInEmail } from './sign-in-email.ts';
+import { signInEmail } from '../../lib/email/sign-in-email.ts';
 import { AuthStore, type PkceChallenge } from './store.ts';
 
 export interface AuthIssuerInstance {

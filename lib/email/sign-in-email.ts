@@ -24,9 +24,12 @@ export function confirmLink(portalUrl: string, tokenHash: string, next?: string)
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-export function signInEmail(o: { to: string; code: string; link: string }): EmailMessage {
+/** `productName` names the service in the email; the local sign-in service passes its own. */
+export function signInEmail(o: { to: string; code: string; link: string; productName?: string }): EmailMessage {
+  const product = o.productName ?? 'Practice Digital';
+  const subject = `Your sign-in code for ${product}`;
   const text = [
-    'Your sign-in code for Practice Digital is:',
+    `Your sign-in code for ${product} is:`,
     '',
     o.code,
     '',
@@ -45,18 +48,18 @@ export function signInEmail(o: { to: string; code: string; link: string }): Emai
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(signInSubject)}</title>
+<title>${escape(subject)}</title>
 </head>
 <body style="margin:0;padding:16px;font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#212b32;background:#ffffff">
-<h1 style="font-size:24px;line-height:1.25;margin:0 0 16px">${escape(signInSubject)}</h1>
+<h1 style="font-size:24px;line-height:1.25;margin:0 0 16px">${escape(subject)}</h1>
 <p style="margin:0 0 8px">Your sign-in code is:</p>
 <p style="margin:0 0 24px;font-size:32px;font-weight:bold;letter-spacing:4px">${escape(o.code)}</p>
 <p style="margin:0 0 16px">Type this code on the sign-in page. Or use this link, then select &ldquo;Sign in&rdquo;:</p>
-<p style="margin:0 0 24px"><a href="${escape(o.link)}" style="color:#005eb8;font-weight:bold">Sign in to Practice Digital</a></p>
+<p style="margin:0 0 24px"><a href="${escape(o.link)}" style="color:#005eb8;font-weight:bold">Sign in to ${escape(product)}</a></p>
 <p style="margin:0 0 16px">The code and the link work once, for 1 hour. Asking for a new code ends this one.</p>
 <p style="margin:0">If you did not ask to sign in, you can ignore this email. Nobody can sign in without the code or the link.</p>
 </body>
 </html>
 `;
-  return { to: o.to, subject: signInSubject, text, html };
+  return { to: o.to, subject, text, html };
 }
