@@ -4,9 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import type { AxeResults, RunOptions } from 'axe-core';
 import { get, repo, startDemo, type DemoSite } from './support/demo-site.ts';
+import { launchChromium } from './support/chromium.ts';
 
 /** What axe-core defines on the page once its source has been evaluated there. */
 declare const axe: { run(context: Document, options: RunOptions): Promise<AxeResults> };
@@ -43,10 +44,7 @@ beforeAll(async () => {
   paths = [...sitemap.body.matchAll(/<loc>https:\/\/[^/<]+(\/[^<]*)<\/loc>/g)].map((m) => m[1]!);
   paths.push('/404.html');
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // Chromium logs CSP refusals to the console; the page's own violation events are read too.
   await page.addInitScript(() => {

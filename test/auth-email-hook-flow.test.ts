@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import type { AxeResults, RunOptions } from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthIssuer } from '../build/auth-issuer/index.ts';
 import { loadSettings } from '../build/node/settings.ts';
@@ -21,6 +21,7 @@ import type { EmailMessage, Mailer } from '../lib/email/mailer.ts';
 import { newestMessageTo } from '../lib/email/outbox-node.ts';
 import { authEmailHook } from '../lib/webhooks/auth-email-app.ts';
 import { repo } from './support/demo-site.ts';
+import { launchChromium } from './support/chromium.ts';
 
 declare const axe: { run(context: Document, options: RunOptions): Promise<AxeResults> };
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -89,10 +90,7 @@ beforeAll(async () => {
   portal = await startLocalPortal(repo, settings, 0, { portalDir: path.join(tmp, 'portal'), sendEmailHook: true, log: () => {} });
   origin = server.origin('portal');
   axeSource = await readFile(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

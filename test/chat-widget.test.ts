@@ -4,9 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AxeResults, RunOptions } from 'axe-core';
 import { repo, startDemo, type DemoSite } from './support/demo-site.ts';
+import { launchChromium } from './support/chromium.ts';
 
 declare const axe: { run(context: Document, options: RunOptions): Promise<AxeResults> };
 
@@ -21,10 +22,7 @@ const problems: string[] = [];
 beforeAll(async () => {
   demo = await startDemo({ practices: [slug] });
   origin = demo.server.origin(slug);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   await page.addInitScript(() => {

@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { audit } from '../build/cli/commands/audit.ts';
 import { loadSettings, type Settings } from '../build/node/settings.ts';
@@ -17,12 +17,12 @@ import { demoMembers } from '../build/serve/demo-members.ts';
 import { startDevServer, type DevServer } from '../build/serve/dev-server.ts';
 import { startLocalPortal, type LocalPortal } from '../build/serve/local-portal.ts';
 import { rebuildQueue } from '../build/serve/rebuild-queue.ts';
-import { extractCode } from '../lib/email/eml.ts';
 import { newestMessageTo } from '../lib/email/outbox-node.ts';
 import { createClient } from '@supabase/supabase-js';
 import { enrolByEmail, passSecondStep, type TestAuthenticator } from './support/authenticator.ts';
 import { contentRepo, type ContentRepo } from './support/content-repo.ts';
 import { get, repo } from './support/demo-site.ts';
+import { axeViolations, launchChromium, signInCode } from './support/portal-rig.ts';
 
 const editor = demoMembers.find((m) => m.role === 'editor' && m.practice === 'riverside')!;
 const reviewer = demoMembers.find((m) => m.email === 'reviewer@riverside.example.nhs.uk')!;
@@ -43,18 +43,7 @@ let queue: ReturnType<typeof rebuildQueue>;
 let managerPage: Page | undefined;
 const authenticators = new Map<string, TestAuthenticator>();
 
-async function codeFor(email: string, since?: string): Promise<string> {
-  const until = Date.now() + 10_000;
-  while (Date.now() < until) {
-    const m = await newestMessageTo(settings.outboxDir, email);
-    if (m && m.file !== since && m.subject === 'Your sign-in code for Practice Digital') {
-      const code = extractCode(m.text ?? '');
-      if (code) return code;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no new sign-in code for ${email} in the outbox`);
-}
+const codeFor = (email: string, since?: string): Promise<string> => signInCode(settings.outboxDir, email, since);
 
 async function signIn(page: Page, email: string, at = '/cms/', heading = 'Sign in to edit your website'): Promise<void> {
   page.on('console', (m) => m.type() === 'error' && problems.push(`${email} console: ${m.text()}`));
@@ -72,15 +61,6 @@ async function signIn(page: Page, email: string, at = '/cms/', heading = 'Sign i
   const app = authenticators.get(email);
   if (app) await passSecondStep(page, app);
   if (at === '/cms/') await page.getByRole('region', { name: 'Practice and account' }).waitFor({ timeout: 30_000 });
-}
-
-/** axe-core's WCAG 2.2 A/AA violations on the page (injected through DevTools, so the CSP stays in force). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(await readFile(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8'));
-  return page.evaluate(async () => {
-    const r = await (globalThis as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map((v: { id: string; help: string }) => `${v.id}: ${v.help}`);
-  });
 }
 
 beforeAll(async () => {
@@ -122,10 +102,7 @@ beforeAll(async () => {
     authenticators.set(person.email, await enrolByEmail(sb, settings.outboxDir, person.email));
   }
   origin = server.origin('portal');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

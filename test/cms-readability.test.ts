@@ -8,17 +8,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import type { AxeResults, RunOptions } from 'axe-core';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../build/node/settings.ts';
 import { revisionStore } from '../build/publish/revision-store.ts';
 import { startDevServer, type DevServer } from '../build/serve/dev-server.ts';
 import { startLocalPortal, type LocalPortal } from '../build/serve/local-portal.ts';
-import { extractCode } from '../lib/email/eml.ts';
 import { newestMessageTo } from '../lib/email/outbox-node.ts';
 import { describeReadability, readability, readingAgeTarget } from '../lib/compliance/readability.ts';
 import { contentRepo, type ContentRepo } from './support/content-repo.ts';
 import { repo } from './support/demo-site.ts';
+import { launchChromium, signInCode } from './support/portal-rig.ts';
 
 const editor = 'editor@reading-age.example.nhs.uk';
 
@@ -35,18 +35,7 @@ const pageErrors: string[] = [];
 /** The local sign-in service's clock offset: the seeding sign-in happens "two minutes ago", so the page may ask for a code at once. */
 let authOffsetMs = -120_000;
 
-async function codeFor(email: string, since?: string): Promise<string> {
-  const until = Date.now() + 5_000;
-  while (Date.now() < until) {
-    const m = await newestMessageTo(outbox, email);
-    if (m && m.file !== since && m.subject === 'Your sign-in code for Practice Digital') {
-      const code = extractCode(m.text ?? '');
-      if (code) return code;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no new sign-in code for ${email} in the outbox`);
-}
+const codeFor = (email: string, since?: string): Promise<string> => signInCode(outbox, email, since);
 
 /** The preview pane's document, found afresh on every use (Decap may replace the frame while an entry loads). */
 async function previewFrame(p: Page): Promise<FrameLocator> {
@@ -120,10 +109,7 @@ beforeAll(async () => {
     [verified.data.user!.id, editor],
   );
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
   page.on('dialog', (d) => void d.accept());
   page.on('pageerror', (e) => pageErrors.push(`uncaught ${e.name}: ${e.message}`));

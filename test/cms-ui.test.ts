@@ -10,19 +10,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import type { AxeResults, RunOptions } from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../build/node/settings.ts';
 import { cmsCsp, portalCsp } from '../build/portal/build-portal.ts';
 import { revisionStore } from '../build/publish/revision-store.ts';
 import { startDevServer, type DevServer } from '../build/serve/dev-server.ts';
 import { startLocalPortal, type LocalPortal } from '../build/serve/local-portal.ts';
-import { extractCode, extractLinks } from '../lib/email/eml.ts';
+import { extractLinks } from '../lib/email/eml.ts';
 import { newestMessageTo } from '../lib/email/outbox-node.ts';
 import { enrolAuthenticator, passSecondStep, type TestAuthenticator } from './support/authenticator.ts';
 import { collections as model } from '../schemas/model.ts';
 import { contentRepo, type ContentRepo } from './support/content-repo.ts';
 import { get, repo } from './support/demo-site.ts';
+import { launchChromium, signInCode } from './support/portal-rig.ts';
 
 /** What axe-core defines on the page once its source has been evaluated there. */
 declare const axe: { run(context: Document | { include: string[][] }, options: RunOptions): Promise<AxeResults> };
@@ -79,18 +80,7 @@ async function checkAccessibility(p: Page, label: string, include?: string[]) {
 /** The local sign-in service's clock offset: the seeding sign-in happens "two minutes ago", so the page may ask for a code at once. */
 let authOffsetMs = -120_000;
 
-async function codeFor(email: string, since?: string): Promise<string> {
-  const until = Date.now() + 5_000;
-  while (Date.now() < until) {
-    const m = await newestMessageTo(outbox, email);
-    if (m && m.file !== since && m.subject === 'Your sign-in code for Practice Digital') {
-      const code = extractCode(m.text ?? '');
-      if (code) return code;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no new sign-in code for ${email} in the outbox`);
-}
+const codeFor = (email: string, since?: string): Promise<string> => signInCode(outbox, email, since);
 
 /**
  * The preview pane's document, found afresh on every use: Decap may replace the pane's frame
@@ -148,10 +138,7 @@ beforeAll(async () => {
   );
 
   axeSource = await readFile(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   // Evaluated through the DevTools protocol, so the page's CSP does not apply to this listener.
   await context.addInitScript(() => {

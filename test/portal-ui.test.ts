@@ -9,17 +9,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import type { AxeResults, RunOptions } from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../build/node/settings.ts';
 import { portalCsp } from '../build/portal/build-portal.ts';
 import { revisionStore } from '../build/publish/revision-store.ts';
 import { startDevServer, type DevServer } from '../build/serve/dev-server.ts';
 import { startLocalPortal, type LocalPortal } from '../build/serve/local-portal.ts';
-import { extractCode, extractLinks } from '../lib/email/eml.ts';
+import { extractLinks } from '../lib/email/eml.ts';
 import { newestMessageTo, type OutboxMessage } from '../lib/email/outbox-node.ts';
 import { enrolAuthenticator, passSecondStep, type TestAuthenticator } from './support/authenticator.ts';
 import { get, repo } from './support/demo-site.ts';
+import { launchChromium, signInCode } from './support/portal-rig.ts';
 
 /** What axe-core defines on the page once its source has been evaluated there. */
 declare const axe: { run(context: Document, options: RunOptions): Promise<AxeResults> };
@@ -86,18 +87,7 @@ async function checkAccessibility(p: Page, label: string) {
 }
 
 /** The newest sign-in code sent to an address after `since` (the file name of the newest message before). */
-async function codeFor(email: string, since?: string): Promise<string> {
-  const until = Date.now() + 5_000;
-  while (Date.now() < until) {
-    const m = await newestMessageTo(outbox, email);
-    if (m && m.file !== since && m.subject === 'Your sign-in code for Practice Digital') {
-      const code = extractCode(m.text ?? '');
-      if (code) return code;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no new sign-in code for ${email} in the outbox`);
-}
+const codeFor = (email: string, since?: string): Promise<string> => signInCode(outbox, email, since);
 
 /** The sign-in steps as a person does them: email, "Send me a code", the code from the outbox, "Sign in". */
 async function signInThroughPage(p: Page, email: string) {
@@ -162,10 +152,7 @@ beforeAll(async () => {
   );
 
   axeSource = await readFile(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   managerContext = await newContext();
   page = await managerContext.newPage();
   watch(page, 'manager');

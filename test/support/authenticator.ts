@@ -4,8 +4,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
-import { extractCode } from '../../lib/email/eml.ts';
 import { newestMessageTo } from '../../lib/email/outbox-node.ts';
+import { signInCode } from './portal-rig.ts';
 
 const period = 30_000;
 
@@ -48,13 +48,7 @@ export async function enrolByEmail(client: SupabaseClient, outboxDir: string, em
   const before = (await newestMessageTo(outboxDir, email))?.file;
   const sent = await client.auth.signInWithOtp({ email, options: { shouldCreateUser: true } });
   if (sent.error) throw new Error(`asking for a sign-in code failed: ${sent.error.message}`);
-  let code: string | undefined;
-  for (let i = 0; i < 200 && !code; i++) {
-    const m = await newestMessageTo(outboxDir, email);
-    if (m && m.file !== before) code = extractCode(m.text ?? '') ?? undefined;
-    else await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!code) throw new Error(`no sign-in code for ${email} in the outbox`);
+  const code = await signInCode(outboxDir, email, before);
   const verified = await client.auth.verifyOtp({ email, token: code, type: 'email' });
   if (verified.error) throw new Error(`signing in ${email} failed: ${verified.error.message}`);
   return enrolAuthenticator(client, clock);

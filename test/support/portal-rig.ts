@@ -1,11 +1,12 @@
 // What the browser tests of the portal share: the local server with the portal on its own origin
 // (as `npm start` runs it, in a scratch folder), headless Chromium with the flags this platform
-// needs, the sign-in code from the outbox, and axe-core's WCAG 2.2 A/AA check.
+// needs (./chromium.ts), the sign-in code from the outbox, and axe-core's WCAG 2.2 A/AA check.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { AxeResults, RunOptions } from 'axe-core';
+import type { Page } from 'playwright-core';
 import { loadSettings, type Settings } from '../../build/node/settings.ts';
 import { revisionStore } from '../../build/publish/revision-store.ts';
 import { startDevServer, type DevServer } from '../../build/serve/dev-server.ts';
@@ -59,11 +60,7 @@ export async function startPortalRig(o: { name: string; contentRoot?: string; po
   };
 }
 
-export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+export { launchChromium } from './chromium.ts';
 
 /** A supabase-js client that keeps nothing between calls, for seeding people. */
 export const quietClient = (portal: LocalPortal): SupabaseClient =>
@@ -92,13 +89,16 @@ export async function signInWithEmail(page: Page, outboxDir: string, email: stri
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** What axe-core defines on the page once its source has been evaluated there. */
+declare const axe: { run(context: Document, options: RunOptions): Promise<AxeResults> };
+
 let axeSource: string | undefined;
 /** axe-core's WCAG 2.2 A/AA violations on the page (injected through DevTools, so the CSP stays in force). */
 export async function axeViolations(page: Page): Promise<string[]> {
   axeSource ??= await readFile(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const r = await (globalThis as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map((v: { id: string; help: string }) => `${v.id}: ${v.help}`);
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help}`);
   });
 }
