@@ -1,8 +1,8 @@
 // Every other /api/* route of the portal (lib/portal/app.ts) on Pages Functions: the practices and
 // members API, the CMS git gateway and second-factor resets. The signed hooks and webhooks have
 // files of their own, which Pages routes first. Each request gets its own database connection
-// (ended after the answer) and its own gateway; the content repository's objects stay in this
-// isolate's memory between requests, so a request fetches only what changed.
+// (ended after the answer) and its own gateway; the signing keys and the content repository's
+// objects stay in this isolate's memory between requests, so a request fetches only what changed.
 import http from 'isomorphic-git/http/web';
 import { authAdmin } from '../../lib/auth/auth-admin.ts';
 import { createVerifier } from '../../lib/auth/verify-jwt.ts';
@@ -37,6 +37,16 @@ interface Env extends DatabaseEnv {
 // The repository's objects, kept for the isolate's life: plain data, never a socket.
 const repositoryFs = createMemoryFs();
 
+// One verifier per isolate, so the project's signing keys are fetched once and then kept for
+// their cache life, not fetched again on every request. A fetch another request started may be
+// awaited here; if that request is cancelled the fetch fails, this request answers 401, and the
+// next one fetches again.
+let verifier: { supabase: string; verifier: ReturnType<typeof createVerifier> } | undefined;
+const verifierFor = (supabase: string) => {
+  if (verifier?.supabase !== supabase) verifier = { supabase, verifier: createVerifier({ issuer: `${supabase}/auth/v1`, jwks: { url: `${supabase}/auth/v1/.well-known/jwks.json` } }) };
+  return verifier.verifier;
+};
+
 const notConfigured = () =>
   new Response(JSON.stringify({ error: 'not-configured', message: 'the portal is not configured' }), {
     status: 500,
@@ -63,7 +73,7 @@ export const onRequest = async (context: FunctionContext<Env>): Promise<Response
       ...(token ? { onAuth: () => ({ username: 'x-access-token', password: token }) } : {}),
     });
     const app = portalApp({
-      verifier: createVerifier({ issuer: `${supabase}/auth/v1`, jwks: { url: `${supabase}/auth/v1/.well-known/jwks.json` } }),
+      verifier: verifierFor(supabase),
       members,
       mailer,
       portalUrl: e.PORTAL_URL,
