@@ -20,9 +20,9 @@ export interface FunctionContext<E> {
 
 export const databaseUrl = (env: DatabaseEnv): string | undefined => env.HYPERDRIVE?.connectionString || env.DATABASE_URL || undefined;
 
-/** A 500 naming no setting and echoing no value: whoever calls a webhook learns nothing of ours. */
-export const notConfigured = (): Response =>
-  new Response(JSON.stringify({ error: 'not-configured', message: 'this webhook is not configured' }), {
+/** A 500 naming no setting and echoing no value: whoever calls learns nothing of ours. */
+export const notConfigured = (what = 'this webhook'): Response =>
+  new Response(JSON.stringify({ error: 'not-configured', message: `${what} is not configured` }), {
     status: 500,
     headers: { ...apiHeaders, 'Content-Type': 'application/json; charset=utf-8' },
   });

@@ -15,7 +15,7 @@ import { databaseSecurity } from '../../lib/portal/database-security.ts';
 import { resendMailer } from '../../lib/email/resend.ts';
 import { freezeState } from '../../lib/security/freezes.ts';
 import { databaseAt } from '../../lib/db/database-at.ts';
-import { databaseUrl, type DatabaseEnv, type FunctionContext } from '../../lib/webhooks/function-entry.ts';
+import { databaseUrl, notConfigured, type DatabaseEnv, type FunctionContext } from '../../lib/webhooks/function-entry.ts';
 import { apiHeaders } from '../../lib/webhooks/api-headers.ts';
 import { siteGraph } from '../../build/compliance/site-graph.ts';
 
@@ -47,18 +47,12 @@ const verifierFor = (supabase: string) => {
   return verifier.verifier;
 };
 
-const notConfigured = () =>
-  new Response(JSON.stringify({ error: 'not-configured', message: 'the portal is not configured' }), {
-    status: 500,
-    headers: { ...apiHeaders, 'Content-Type': 'application/json; charset=utf-8' },
-  });
-
 export const onRequest = async (context: FunctionContext<Env>): Promise<Response> => {
   const e = context.env;
   const url = databaseUrl(e);
   if (!url || !e.SUPABASE_URL || !e.PORTAL_URL || !e.RESEND_API_KEY || !e.EMAIL_FROM || !e.CONTENT_REPO_URL) {
     console.error('portal api: a setting is missing');
-    return notConfigured();
+    return notConfigured('the portal');
   }
   const db = databaseAt(url);
   try {
